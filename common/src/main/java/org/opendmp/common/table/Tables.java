@@ -1,0 +1,190 @@
+package org.opendmp.common.table;
+
+import static org.opendmp.common.table.Zone.BRONZE;
+import static org.opendmp.common.table.Zone.OPS;
+import static org.opendmp.common.table.Zone.SILVER;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every table of the lake, declared once: name, grain, columns, partitioning (DESIGN.md §3). Bronze tables
+ * carry {@code record_id} (source file and byte offset: the row identity), {@code source_file} and
+ * {@code run_date}; each has a {@code _rejects} twin. Clear contact data appears in one table only,
+ * {@code silver.customers_pii}; everywhere else emails and phones are SHA-256 hex of their normalised form.
+ */
+public final class Tables {
+  private static final List<TableDef> ALL = new ArrayList<>();
+
+  /** The columns every bronze row ends with. */
+  private static final String BRONZE_TAIL = "source_file STRING, run_date DATE";
+
+  /** The columns of every rejects table. */
+  private static final String REJECTS =
+      "record_id STRING, reject_reason STRING, raw_line STRING, source_file STRING, run_date DATE";
+
+  // ---- bronze: parsed and typed, as received ----
+  public static final TableDef WEB_EVENTS =
+      bronze(
+          "web_events",
+          "one row per web log line or collector event",
+          "record_id STRING, event_time TIMESTAMP, source_format STRING, ip STRING, method STRING, url STRING,"
+              + " status INT, bytes BIGINT, referrer STRING, user_agent STRING, cookie STRING, login STRING,"
+              + " maid STRING, event_type STRING, sku STRING, category STRING, search_query STRING,"
+              + " order_id STRING, amount DECIMAL(12,2), email_sha256 STRING, campaign STRING, is_bot BOOLEAN");
+  public static final TableDef AD_EVENTS =
+      bronze(
+          "ad_events",
+          "one row per impression or click",
+          "record_id STRING, event_time TIMESTAMP, event_type STRING, ad_cookie STRING, campaign_id STRING,"
+              + " creative_id STRING, placement_id STRING, site STRING, ip STRING, user_agent STRING,"
+              + " is_bot BOOLEAN");
+  public static final TableDef ID_SYNC =
+      bronze(
+          "id_sync",
+          "one row per cookie-matching call",
+          "record_id STRING, sync_time TIMESTAMP, partner STRING, partner_uid STRING, cookie STRING");
+  public static final TableDef CRM_CUSTOMERS =
+      bronze(
+          "crm_customers",
+          "one row per CRM extract record (hashed contact keys; clear values only in silver.customers_pii)",
+          "record_id STRING, extract_type STRING, extract_date DATE, op STRING, crm_id STRING,"
+              + " email_sha256 STRING, phone_sha256 STRING, login STRING, loyalty_card STRING,"
+              + " birth_date DATE, postcode STRING, city STRING, customer_since DATE, vip BOOLEAN,"
+              + " consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN, consent_ads BOOLEAN,"
+              + " updated_at TIMESTAMP");
+  public static final TableDef STORE_TRANSACTIONS =
+      bronze(
+          "store_transactions",
+          "one row per POS line (names of card-less buyers only in silver.customers_pii)",
+          "record_id STRING, transaction_id STRING, store_id STRING, txn_time TIMESTAMP, loyalty_card STRING,"
+              + " postcode STRING, has_name BOOLEAN, sku STRING, category STRING, quantity INT,"
+              + " amount DECIMAL(12,2)");
+  public static final TableDef STORE_WIFI_LOGINS =
+      bronze(
+          "store_wifi_logins",
+          "one row per store wifi login",
+          "record_id STRING, login_time TIMESTAMP, store_id STRING, email_sha256 STRING, phone_sha256 STRING,"
+              + " maid STRING");
+  public static final TableDef CALLCENTER_APPOINTMENTS =
+      bronze(
+          "callcenter_appointments",
+          "one row per appointment",
+          "record_id STRING, appointment_id STRING, crm_id STRING, appointment_time TIMESTAMP, reason STRING,"
+              + " agent_id STRING");
+  public static final TableDef CATALOG_MAILINGS =
+      bronze(
+          "catalog_mailings",
+          "one row per catalog mailed",
+          "record_id STRING, mailing_id STRING, crm_id STRING, catalog_code STRING, mailing_date DATE");
+  public static final TableDef PARTNER_SEGMENTS =
+      bronze(
+          "partner_segments",
+          "one row per partner uid and delivery",
+          "record_id STRING, partner STRING, partner_uid STRING, segments ARRAY<STRING>");
+  public static final TableDef PARTNER_TAXONOMY =
+      bronze(
+          "partner_taxonomy",
+          "one row per partner segment code and delivery",
+          "record_id STRING, partner STRING, segment_code STRING, segment_name STRING, category STRING");
+
+  // ---- silver: clean, conformed, PII protected ----
+  public static final TableDef EVENTS =
+      register(
+          TableDef.of(
+              SILVER,
+              "events",
+              "one row per event (web, app, ad, store, call center, catalog)",
+              "event_id STRING, event_time TIMESTAMP, event_type STRING, channel STRING, id_type STRING,"
+                  + " id_value STRING, sku STRING, category STRING, search_query STRING, order_id STRING,"
+                  + " amount DECIMAL(12,2), campaign STRING, store_id STRING, url STRING, is_bot BOOLEAN,"
+                  + " attributes MAP<STRING,STRING>, source_table STRING, run_date DATE",
+              "run_date"));
+  public static final TableDef CUSTOMERS =
+      register(
+          TableDef.of(
+              SILVER,
+              "customers",
+              "one row per live crm_id: the CRM's current state (hashed contact keys)",
+              "crm_id STRING, email_sha256 STRING, phone_sha256 STRING, login STRING, loyalty_card STRING,"
+                  + " birth_date DATE, postcode STRING, city STRING, customer_since DATE, vip BOOLEAN,"
+                  + " consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN,"
+                  + " consent_ads BOOLEAN, consent_date DATE, updated_at TIMESTAMP, extract_date DATE"));
+  public static final TableDef CUSTOMERS_PII =
+      register(
+          TableDef.of(
+              SILVER,
+              "customers_pii",
+              "one row per pii_key (a crm_id, or the record_id of a store or wifi record): the only clear"
+                  + " contact data of the lake",
+              "pii_key STRING, source STRING, first_name STRING, last_name STRING, email STRING, phone STRING,"
+                  + " street STRING, postcode STRING, city STRING, birth_date DATE, updated_at TIMESTAMP,"
+                  + " extract_date DATE"));
+  public static final TableDef IDENTIFIERS =
+      register(
+          TableDef.of(
+              SILVER,
+              "identifiers",
+              "one row per (id_type, id_value) ever observed",
+              "id_type STRING, id_value STRING, first_seen DATE, last_seen DATE, days_seen INT,"
+                  + " observations BIGINT, last_day_observations BIGINT"));
+  public static final TableDef ID_OBSERVATIONS =
+      register(
+          TableDef.of(
+              SILVER,
+              "id_observations",
+              "one row per pair of identifiers seen together in one record",
+              "obs_time TIMESTAMP, source STRING, id_type_a STRING, id_value_a STRING, id_type_b STRING,"
+                  + " id_value_b STRING, ip STRING, user_agent STRING, record_id STRING, run_date DATE",
+              "run_date"));
+
+  // ---- ops ----
+  public static final TableDef JOB_RUNS =
+      register(
+          TableDef.of(
+              OPS,
+              "job_runs",
+              "one row per job, run_date and attempt",
+              "job STRING, run_date DATE, attempt INT, status STRING, started TIMESTAMP, finished TIMESTAMP,"
+                  + " rows_in BIGINT, rows_out BIGINT, rejects BIGINT, message STRING"));
+  public static final TableDef QUALITY_RESULTS =
+      register(
+          TableDef.of(
+              OPS,
+              "quality_results",
+              "one row per job, run_date, table and check",
+              "job STRING, table_name STRING, check_name STRING, level STRING, passed BOOLEAN,"
+                  + " observed DOUBLE, expected STRING, message STRING, run_date DATE",
+              "run_date"));
+
+  private Tables() {}
+
+  /** Every declared table, in declaration order. */
+  public static List<TableDef> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  /** The table named {@code zone.name}, if declared. */
+  public static Optional<TableDef> byName(String fullName) {
+    return ALL.stream().filter(t -> t.fullName().equals(fullName)).findFirst();
+  }
+
+  /** The rejects twin of a bronze table. */
+  public static TableDef rejectsOf(TableDef bronze) {
+    return byName(bronze.fullName() + "_rejects")
+        .orElseThrow(() -> new IllegalArgumentException(bronze.fullName() + " has no rejects table"));
+  }
+
+  private static TableDef bronze(String name, String grain, String ddl) {
+    TableDef t = register(TableDef.of(BRONZE, name, grain, ddl + ", " + BRONZE_TAIL, "run_date"));
+    register(TableDef.of(BRONZE, name + "_rejects", "one row per rejected record of " + name, REJECTS, "run_date"));
+    return t;
+  }
+
+  private static TableDef register(TableDef t) {
+    ALL.add(t);
+    return t;
+  }
+}

@@ -1,0 +1,72 @@
+package org.opendmp.common.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.opendmp.common.testing.DatasetAssert.assertRows;
+import static org.opendmp.common.testing.DatasetAssert.rows;
+
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.opendmp.common.DmpException;
+import org.opendmp.common.testing.SharedSpark;
+
+class LakeTest {
+  private static final LocalDate D1 = LocalDate.parse("2026-11-01");
+  private static final LocalDate D2 = LocalDate.parse("2026-11-02");
+
+  @Test
+  void registryNamesAreUniqueAndBronzeHasRejectsTwins() {
+    Set<String> names = new HashSet<>();
+    for (TableDef t : Tables.all()) {
+      assertThat(names.add(t.fullName())).as(t.fullName()).isTrue();
+    }
+    assertThat(Tables.rejectsOf(Tables.WEB_EVENTS).fullName()).isEqualTo("bronze.web_events_rejects");
+    assertThat(Tables.byName("silver.customers_pii")).isPresent();
+    for (TableDef t : Tables.all()) {
+      if (t.zone() == Zone.BRONZE) {
+        assertThat(t.columns()).contains("run_date", "source_file", "record_id");
+      }
+    }
+  }
+
+  @Test
+  void ensureIsIdempotentAndRegistersTheName() {
+    Lake lake = SharedSpark.freshLake();
+    lake.ensure(Tables.JOB_RUNS);
+    lake.ensure(Tables.JOB_RUNS);
+    assertThat(lake.read(Tables.JOB_RUNS).count()).isZero();
+    assertThat(lake.spark().table("ops.job_runs").columns()).containsExactly(Tables.JOB_RUNS.schema().fieldNames());
+  }
+
+  @Test
+  void replaceDateIsIdempotentAndLeavesOtherDatesAlone() {
+    Lake lake = SharedSpark.freshLake();
+    String ddl =
+        "job STRING, table_name STRING, check_name STRING, level STRING, passed BOOLEAN, observed DOUBLE,"
+            + " expected STRING, message STRING, run_date DATE";
+    Dataset<Row> day1 =
+        rows(ddl, new Object[] {"j", "t", "c", "ERROR", true, 1.0, ">0", "ok", D1});
+    Dataset<Row> day2 =
+        rows(ddl, new Object[] {"j", "t", "c", "ERROR", false, 0.0, ">0", "empty", D2});
+    lake.replaceDate(Tables.QUALITY_RESULTS, D1, day1);
+    lake.replaceDate(Tables.QUALITY_RESULTS, D2, day2);
+    lake.replaceDate(Tables.QUALITY_RESULTS, D2, day2);
+    assertThat(lake.read(Tables.QUALITY_RESULTS).count()).isEqualTo(2);
+    assertRows(
+        lake.readDate(Tables.QUALITY_RESULTS, D2).select("passed", "message"), new Object[] {false, "empty"});
+    // The name follows the lake that was written through it.
+    assertThat(lake.spark().sql("SELECT count(*) FROM ops.quality_results").first().getLong(0)).isEqualTo(2);
+  }
+
+  @Test
+  void conformRefusesAMissingColumnAndReordersOthers() {
+    Dataset<Row> frame = rows("message STRING, job STRING", new Object[] {"m", "j"});
+    assertThatThrownBy(() -> Lake.conform(Tables.JOB_RUNS, frame))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("Cannot write ops.job_runs: column run_date is missing");
+  }
+}
