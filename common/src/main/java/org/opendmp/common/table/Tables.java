@@ -107,11 +107,14 @@ public final class Tables {
           TableDef.of(
               SILVER,
               "customers",
-              "one row per live crm_id: the CRM's current state (hashed contact keys)",
+              "one row per crm_id ever received: the CRM's current state (hashed contact keys); deleted"
+                  + " customers stay as tombstones (deleted = true) so that replaying an older extract cannot"
+                  + " bring them back: the live base is WHERE NOT deleted",
               "crm_id STRING, email_sha256 STRING, phone_sha256 STRING, login STRING, loyalty_card STRING,"
                   + " birth_date DATE, postcode STRING, city STRING, customer_since DATE, vip BOOLEAN,"
                   + " consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN,"
-                  + " consent_ads BOOLEAN, consent_date DATE, updated_at TIMESTAMP, extract_date DATE"));
+                  + " consent_ads BOOLEAN, consent_date DATE, updated_at TIMESTAMP, extract_date DATE,"
+                  + " deleted BOOLEAN"));
   public static final TableDef CUSTOMERS_PII =
       register(
           TableDef.of(
@@ -121,7 +124,7 @@ public final class Tables {
                   + " contact data of the lake",
               "pii_key STRING, source STRING, first_name STRING, last_name STRING, email STRING, phone STRING,"
                   + " street STRING, postcode STRING, city STRING, birth_date DATE, updated_at TIMESTAMP,"
-                  + " extract_date DATE"));
+                  + " extract_date DATE, deleted BOOLEAN"));
   public static final TableDef IDENTIFIERS =
       register(
           TableDef.of(

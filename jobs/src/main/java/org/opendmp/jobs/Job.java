@@ -1,0 +1,13 @@
+package org.opendmp.jobs;
+
+import org.opendmp.common.run.RunSummary;
+
+/**
+ * A nightly job (DESIGN.md §7): reads, calls pure transforms, checks, writes, and says what it did. It never
+ * reads the clock: the date comes from the context. Throwing {@link org.opendmp.common.DmpException} fails the
+ * job with that message; nothing it had not committed is published.
+ */
+@FunctionalInterface
+public interface Job {
+  RunSummary run(JobContext ctx);
+}

@@ -1,0 +1,71 @@
+package org.opendmp.jobs;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.opendmp.common.DmpException;
+import org.opendmp.jobs.conform.Conform;
+import org.opendmp.jobs.ingest.IngestAdserver;
+import org.opendmp.jobs.ingest.IngestCallcenter;
+import org.opendmp.jobs.ingest.IngestCatalog;
+import org.opendmp.jobs.ingest.IngestCrm;
+import org.opendmp.jobs.ingest.IngestIdsync;
+import org.opendmp.jobs.ingest.IngestPartnerData;
+import org.opendmp.jobs.ingest.IngestStore;
+import org.opendmp.jobs.ingest.IngestWeblogs;
+
+/**
+ * The jobs, in nightly order (DESIGN.md §5). {@code dmp jobs}, {@code dmp nightly} and the Airflow DAG are all
+ * built from this one list.
+ */
+public final class JobRegistry {
+  private static final List<JobSpec> ALL =
+      List.of(
+          new JobSpec("ingest_weblogs", "ingest", "Web server logs and collector events",
+              List.of("landing:weblogs"), List.of("bronze.web_events", "bronze.web_events_rejects"), IngestWeblogs::new),
+          new JobSpec("ingest_adserver", "ingest", "Ad impressions and clicks",
+              List.of("landing:adserver"), List.of("bronze.ad_events", "bronze.ad_events_rejects"), IngestAdserver::new),
+          new JobSpec("ingest_idsync", "ingest", "Cookie matching with partners",
+              List.of("landing:idsync"), List.of("bronze.id_sync", "bronze.id_sync_rejects"), IngestIdsync::new),
+          new JobSpec("ingest_crm", "ingest", "CRM full and delta extracts (clear contact data to customers_pii only)",
+              List.of("landing:crm"), List.of("bronze.crm_customers", "bronze.crm_customers_rejects", "silver.customers_pii"), IngestCrm::new),
+          new JobSpec("ingest_store", "ingest", "Store POS transactions and wifi logins",
+              List.of("landing:store"),
+              List.of("bronze.store_transactions", "bronze.store_wifi_logins", "bronze.store_transactions_rejects",
+                  "bronze.store_wifi_logins_rejects", "silver.customers_pii"), IngestStore::new),
+          new JobSpec("ingest_callcenter", "ingest", "Call-center appointments",
+              List.of("landing:callcenter"), List.of("bronze.callcenter_appointments", "bronze.callcenter_appointments_rejects"), IngestCallcenter::new),
+          new JobSpec("ingest_catalog", "ingest", "Catalog mailings",
+              List.of("landing:catalog"), List.of("bronze.catalog_mailings", "bronze.catalog_mailings_rejects"), IngestCatalog::new),
+          new JobSpec("ingest_partner_data", "ingest", "2nd/3rd-party segments and taxonomies",
+              List.of("landing:partner_data"),
+              List.of("bronze.partner_segments", "bronze.partner_taxonomy", "bronze.partner_segments_rejects", "bronze.partner_taxonomy_rejects"),
+              IngestPartnerData::new),
+          new JobSpec("conform", "conform", "Bronze to silver: events, identifier pairs, CRM state, identifiers",
+              List.of("bronze.web_events", "bronze.ad_events", "bronze.id_sync", "bronze.crm_customers", "bronze.store_transactions",
+                  "bronze.store_wifi_logins", "bronze.callcenter_appointments", "bronze.catalog_mailings"),
+              List.of("silver.events", "silver.id_observations", "silver.customers", "silver.identifiers"), Conform::new));
+
+  private JobRegistry() {}
+
+  public static List<JobSpec> all() {
+    return ALL;
+  }
+
+  /** The job of that name, or a one-line error listing the known names. */
+  public static JobSpec byName(String name) {
+    return ALL.stream().filter(j -> j.name().equals(name)).findFirst()
+        .orElseThrow(() -> new DmpException("Cannot find job '" + name + "': known jobs are " + names()));
+  }
+
+  /** The jobs from {@code first} on (all when null), for resuming a failed night. */
+  public static List<JobSpec> from(String first) {
+    if (first == null) {
+      return ALL;
+    }
+    return ALL.subList(ALL.indexOf(byName(first)), ALL.size());
+  }
+
+  public static String names() {
+    return ALL.stream().map(JobSpec::name).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,47 @@
+package org.opendmp.jobs.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.opendmp.common.config.EnvConfig;
+import org.opendmp.common.config.Yaml;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that touch the lake: which env, and overrides of its keys. */
+final class Options {
+  private Options() {}
+
+  /** {@code --env FILE} and {@code --set key=value}; loads and validates the env. */
+  static final class Env {
+    @Option(
+        names = "--env",
+        paramLabel = "FILE",
+        description = "Env file: where the lake, landing zone and exports live (default: conf/env/local.yaml).")
+    Path envFile;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Override a key of the env file, e.g. --set lake_root=/data/lake (repeatable;"
+            + " nested keys with dots: --set spark.shuffle_partitions=16).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /** The env file, validated, with overrides applied and local paths made absolute. */
+    EnvConfig load() {
+      Path file = envFile != null ? envFile : Dmp.home().resolve("conf/env/local.yaml");
+      return Yaml.load(file, EnvConfig.class, overrides).resolvedAgainst(Dmp.home());
+    }
+  }
+
+  /** Parses {@code --date}: an ISO date, with a message that says so. */
+  static LocalDate parseDate(String value) {
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a date (expected YYYY-MM-DD)");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package org.opendmp.jobs.conform;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.opendmp.common.run.Observed;
+import org.opendmp.common.run.RunSummary;
+import org.opendmp.common.table.Lake;
+import org.opendmp.common.table.Tables;
+import org.opendmp.jobs.Job;
+import org.opendmp.jobs.JobContext;
+
+/**
+ * {@code conform}: the night's bronze partitions into silver: silver.events (one event model),
+ * silver.id_observations (identifier co-occurrences), silver.customers (the CRM's current state, by MERGE) and
+ * silver.identifiers (every identifier ever seen, by MERGE). Reads only the date's partitions.
+ */
+public final class Conform implements Job {
+  @Override
+  public RunSummary run(JobContext ctx) {
+    Lake lake = ctx.lake();
+    LocalDate date = ctx.date();
+    Dataset<Row> web = lake.readDate(Tables.WEB_EVENTS, date);
+    Dataset<Row> crm = lake.readDate(Tables.CRM_CUSTOMERS, date);
+    Dataset<Row> wifi = lake.readDate(Tables.STORE_WIFI_LOGINS, date);
+
+    ctx.stage("conforming events");
+    Observed eventCount = new Observed("events");
+    Dataset<Row> events =
+        eventCount.count(Conformed.webEvents(web)
+            .unionByName(Conformed.adEvents(lake.readDate(Tables.AD_EVENTS, date)))
+            .unionByName(Conformed.storeEvents(lake.readDate(Tables.STORE_TRANSACTIONS, date)))
+            .unionByName(Conformed.wifiEvents(wifi))
+            .unionByName(Conformed.callcenterEvents(lake.readDate(Tables.CALLCENTER_APPOINTMENTS, date)))
+            .unionByName(Conformed.catalogEvents(lake.readDate(Tables.CATALOG_MAILINGS, date))));
+    lake.replaceDate(Tables.EVENTS, date, events);
+
+    ctx.stage("collecting identifier co-occurrences");
+    Observed pairCount = new Observed("pairs");
+    Dataset<Row> observations = pairCount.count(Conformed.observations(web, lake.readDate(Tables.ID_SYNC, date), crm, wifi));
+    lake.replaceDate(Tables.ID_OBSERVATIONS, date, observations);
+
+    ctx.stage("merging the CRM state into silver.customers");
+    LocalDate fullDate = CrmState.fullExtractDate(crm);
+    CrmState.merge(
+        lake.delta(Tables.CUSTOMERS), CrmState.customers(CrmState.latestPerCustomer(crm)), "crm_id", fullDate, lit(true), List.of());
+
+    ctx.stage("merging the day's identifiers into silver.identifiers");
+    Dataset<Row> dayIds =
+        Conformed.dayIdentifiers(lake.readDate(Tables.EVENTS, date), lake.readDate(Tables.ID_OBSERVATIONS, date), crm)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    long identifiers = dayIds.count();
+    mergeIdentifiers(lake, dayIds, date);
+    dayIds.unpersist();
+
+    long eventRows = eventCount.rows();
+    long pairRows = pairCount.rows();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("events", eventRows);
+    details.put("id_observations", pairRows);
+    details.put("identifiers_seen", identifiers);
+    details.put("full_extract", fullDate == null ? "none" : fullDate.toString());
+    // rows in: the events conformed; rows out: every row written (events, pairs, identifiers touched).
+    return new RunSummary(ctx.job(), date, eventRows, eventRows + pairRows + identifiers, 0, details);
+  }
+
+  /**
+   * Adds the day's counts to silver.identifiers so that re-running a date gives the same table: a new latest
+   * day adds its count, a re-run of the latest day swaps its previous count for the new one, a day before
+   * first_seen is added, and a re-run of a day in between (already counted) changes nothing.
+   */
+  static void mergeIdentifiers(Lake lake, Dataset<Row> dayIds, LocalDate date) {
+    Column d = lit(date);
+    Map<String, Column> newLatestDay = new LinkedHashMap<>();
+    newLatestDay.put("last_seen", d);
+    newLatestDay.put("days_seen", col("t.days_seen").plus(1));
+    newLatestDay.put("observations", col("t.observations").plus(col("s.n")));
+    newLatestDay.put("last_day_observations", col("s.n"));
+    Map<String, Column> rerunLatestDay = new LinkedHashMap<>();
+    rerunLatestDay.put("observations", col("t.observations").minus(col("t.last_day_observations")).plus(col("s.n")));
+    rerunLatestDay.put("last_day_observations", col("s.n"));
+    Map<String, Column> earlierDay = new LinkedHashMap<>();
+    earlierDay.put("first_seen", d);
+    earlierDay.put("days_seen", col("t.days_seen").plus(1));
+    earlierDay.put("observations", col("t.observations").plus(col("s.n")));
+    Map<String, Column> insert = new LinkedHashMap<>();
+    insert.put("id_type", col("s.id_type"));
+    insert.put("id_value", col("s.id_value"));
+    insert.put("first_seen", d);
+    insert.put("last_seen", d);
+    insert.put("days_seen", lit(1));
+    insert.put("observations", col("s.n"));
+    insert.put("last_day_observations", col("s.n"));
+    lake.delta(Tables.IDENTIFIERS)
+        .as("t")
+        .merge(dayIds.as("s"), col("t.id_type").equalTo(col("s.id_type")).and(col("t.id_value").equalTo(col("s.id_value"))))
+        .whenMatched(col("t.last_seen").lt(d))
+        .update(newLatestDay)
+        .whenMatched(col("t.last_seen").equalTo(d))
+        .update(rerunLatestDay)
+        .whenMatched(col("t.first_seen").gt(d))
+        .update(earlierDay)
+        .whenNotMatched()
+        .insert(insert)
+        .execute();
+  }
+}
