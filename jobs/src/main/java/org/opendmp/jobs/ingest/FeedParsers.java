@@ -150,7 +150,7 @@ final class FeedParsers {
           throw new BadField("bad segment code: '" + Fields.abbreviate(s) + "'");
         }
       }
-      return Parsed.ok(partner, uid, segs);
+      return Parsed.ok(partner, uid, scala.jdk.javaapi.CollectionConverters.asScala(segs).toSeq());
     };
   }
 

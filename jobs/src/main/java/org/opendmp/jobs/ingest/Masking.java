@@ -17,12 +17,13 @@ final class Masking {
 
   static String mask(String raw, boolean holdsContactData) {
     String s = raw.length() > MAX_RAW ? raw.substring(0, MAX_RAW) + "...[truncated]" : raw;
-    s = EMAIL.matcher(s).replaceAll("<email>");
-    s = PHONE.matcher(s).replaceAll("<phone>");
+    // Placeholders without letters first, so that masking words cannot touch them.
+    s = EMAIL.matcher(s.replace('\u0001', ' ').replace('\u0002', ' ')).replaceAll("\u0001");
+    s = PHONE.matcher(s).replaceAll("\u0002");
     if (holdsContactData) {
       s = WORD.matcher(s).replaceAll("$1*");
     }
-    return s;
+    return s.replace("\u0001", "<email>").replace("\u0002", "<phone>");
   }
 
   /** Why a line cannot be a record whatever its feed, or null: empty, not UTF-8, binary. */
