@@ -1,0 +1,121 @@
+package org.opendmp.jobs.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.opendmp.common.DmpException;
+import org.opendmp.common.config.EnvConfig;
+import org.opendmp.common.spark.Sessions;
+import org.opendmp.common.table.Lake;
+import org.opendmp.common.table.TableDef;
+import org.opendmp.common.table.Tables;
+import org.opendmp.jobs.JobRegistry;
+import org.opendmp.jobs.generate.GeneratorSpec;
+import org.opendmp.jobs.generate.WorldGenerator;
+import org.opendmp.jobs.run.JobRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dmp demo}: generates a small world, runs every night of it, and says what happened. Works in its own
+ * folder (default: demo/ in the checkout), which it replaces on each run.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate a small world, run the nightly for each of its days with progress, and print a summary.",
+      "Everything lives under --dir (replaced on each run); query it afterwards with",
+      "  bin/dmp sql --set lake_root=demo/lake \"SELECT ...\""
+    })
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+  private static final String MARKER = ".opendmp-demo";
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Demo folder (default: demo/ in the checkout).")
+  Path dir;
+
+  @Option(names = "--people", defaultValue = "2000", description = "People in the world (default: ${DEFAULT-VALUE}).")
+  int people;
+
+  @Option(names = "--days", defaultValue = "3", description = "Nights to run (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--start", defaultValue = "2026-11-02", paramLabel = "YYYY-MM-DD", description = "First night (default: ${DEFAULT-VALUE}, a Monday).")
+  LocalDate start;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed of the world (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path home = dir != null ? dir.toAbsolutePath().normalize() : Dmp.home().resolve("demo");
+    prepare(home);
+    out.printf("== OpenDMP demo in %s: %,d people x %d nights from %s%n", home, people, days, start);
+    out.println("== 1/3 generating the world");
+    var report = WorldGenerator.generate(new GeneratorSpec(home.resolve("world"), people, days, start, seed), l -> out.println("   " + l));
+    out.printf("   %,d landing records written in %.1f s%n", report.totalRecords(), report.seconds());
+
+    EnvConfig env =
+        new EnvConfig(
+            home.resolve("lake").toString(), home.resolve("world/landing").toString(), home.resolve("exports").toString(),
+            Dmp.home().resolve("conf").toString(), "hive", home.resolve("lake/_metastore").toString(), EnvConfig.SparkSettings.DEFAULTS);
+    out.println("== 2/3 running the nights");
+    SparkSession spark = Sessions.open("demo", env);
+    Lake lake = new Lake(spark, env);
+    for (int d = 0; d < days; d++) {
+      LocalDate date = start.plusDays(d);
+      List<JobRunner.Outcome> outcomes = JobRunner.runAll(JobRegistry.all(), lake, date, l -> out.println("   " + l));
+      JobRunner.Outcome last = outcomes.get(outcomes.size() - 1);
+      if (!last.ok()) {
+        throw new DmpException("Cannot finish the demo: " + last.spec().name() + " failed for " + date + ": " + last.message());
+      }
+    }
+    out.println("== 3/3 what is in the lake");
+    summarize(out, lake);
+    out.printf("%nQuery it:  bin/dmp sql --set lake_root=%s \"SELECT event_type, count(*) FROM silver.events GROUP BY 1\"%n",
+        Dmp.home().relativize(home.resolve("lake")));
+    return 0;
+  }
+
+  /** Tables and rows, per zone. */
+  static void summarize(PrintWriter out, Lake lake) {
+    Map<String, Long> rows = new java.util.LinkedHashMap<>();
+    for (TableDef t : Tables.all()) {
+      rows.put(t.fullName(), lake.read(t).count());
+    }
+    rows.forEach((name, n) -> out.printf("   %-40s %,12d rows%n", name, n));
+    long customers = lake.read(Tables.CUSTOMERS).where("NOT deleted").count();
+    out.printf("   live CRM customers: %,d%n", customers);
+  }
+
+  /** Empties the demo folder, refusing to touch a folder the demo did not create. */
+  static void prepare(Path home) throws IOException {
+    if (Files.exists(home)) {
+      boolean empty;
+      try (Stream<Path> s = Files.list(home)) {
+        empty = s.findAny().isEmpty();
+      }
+      if (!empty && !Files.exists(home.resolve(MARKER))) {
+        throw new DmpException("Cannot use " + home + " for the demo: it is not empty and was not made by the demo (no " + MARKER + ")");
+      }
+      try (Stream<Path> s = Files.walk(home)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(home);
+    Files.writeString(home.resolve(MARKER), "This folder is made and replaced by 'bin/dmp demo'.\n");
+  }
+}

@@ -1,0 +1,104 @@
+package org.opendmp.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendmp.jobs.JobRegistry;
+import org.opendmp.jobs.JobSpec;
+
+/** The command line's contract: commands, argument parsing, one-line errors and exit codes. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void homeIsTheCheckout() {
+    System.setProperty("dmp.home", Path.of("..").toAbsolutePath().normalize().toString());
+  }
+
+  static Result dmp(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Dmp.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpDocumentsEveryCommandAndOption() {
+    Result r = dmp("--help");
+    assertThat(r.code()).isZero();
+    for (String c : new String[] {"demo", "generate", "nightly", "run", "jobs", "sql"}) {
+      assertThat(r.out()).contains("  " + c + " ");
+    }
+    Result run = dmp("run", "--help");
+    assertThat(run.out()).contains("--date", "--env", "--set", "--dry-run", "JOB");
+    assertThat(dmp("nightly", "--help").out()).contains("--from", "--date");
+    assertThat(dmp("sql", "--help").out()).contains("--format", "table, csv, json");
+  }
+
+  @Test
+  void jobsListsTheRegistryInOrder() {
+    Result r = dmp("jobs", "--names");
+    assertThat(r.out().lines().toList()).containsExactlyElementsOf(JobRegistry.all().stream().map(JobSpec::name).toList());
+    assertThat(r.out().lines().findFirst()).contains("ingest_weblogs");
+    assertThat(dmp("jobs").out()).contains("in:  landing:crm", "out: silver.events");
+  }
+
+  @Test
+  void dryRunParsesDateEnvAndOverrides() {
+    Result r = dmp("run", "ingest_crm", "--date", "2026-11-02", "--dry-run", "--set", "lake_root=/data/lake");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("would run ingest_crm for 2026-11-02 (lake /data/lake)");
+    Result resume = dmp("nightly", "--date", "2026-11-02", "--from", "conform", "--dry-run");
+    assertThat(resume.out()).startsWith("would run conform for 2026-11-02").doesNotContain("ingest_");
+  }
+
+  @Test
+  void badArgumentsExitTwoWithOneLine() {
+    Result badDate = dmp("nightly", "--date", "2026-02-30");
+    assertThat(badDate.code()).isEqualTo(2);
+    assertThat(badDate.err()).startsWith("error: Invalid value for option '--date': '2026-02-30' is not a date (expected YYYY-MM-DD)");
+    assertThat(dmp("run", "ingest_crm").code()).isEqualTo(2);
+    assertThat(dmp("run", "ingest_crm").err()).contains("Missing required option: '--date");
+    assertThat(dmp("frobnicate").code()).isEqualTo(2);
+    assertThat(dmp("run", "ingest_crm", "--date", "2026-11-02", "--set", "novalue").code()).isEqualTo(2);
+  }
+
+  @Test
+  void unknownJobAndUnknownKeysExitOneNamingThem() throws IOException {
+    Result job = dmp("run", "ingest_everything", "--date", "2026-11-02", "--dry-run");
+    assertThat(job.code()).isEqualTo(1);
+    assertThat(job.err()).isEqualTo("error: Cannot find job 'ingest_everything': known jobs are " + JobRegistry.names() + System.lineSeparator());
+    Path env = dir.resolve("env.yaml");
+    Files.writeString(env, "lake_root: ./l\nlanding_root: ./x\nexport_root: ./e\nlake_size: 3\n");
+    for (String[] args :
+        new String[][] {
+          {"nightly", "--date", "2026-11-02", "--dry-run", "--env", env.toString()},
+          {"run", "conform", "--date", "2026-11-02", "--dry-run", "--env", env.toString()},
+          {"sql", "SELECT 1", "--env", env.toString()}
+        }) {
+      Result r = dmp(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(1);
+      assertThat(r.err()).contains("unknown key 'lake_size'", env.toString(), "line 4");
+    }
+    Result set = dmp("nightly", "--date", "2026-11-02", "--dry-run", "--set", "spark.shuffle_partitions=zero");
+    assertThat(set.code()).isEqualTo(1);
+    assertThat(set.err()).contains("key 'spark.shuffle_partitions'", "an integer");
+  }
+
+  @Test
+  void missingEnvFile() {
+    Result r = dmp("nightly", "--date", "2026-11-02", "--dry-run", "--env", dir.resolve("nope.yaml").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("file not found", "nope.yaml");
+  }
+}
