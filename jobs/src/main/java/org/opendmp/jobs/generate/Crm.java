@@ -165,10 +165,6 @@ final class Crm {
     return out;
   }
 
-  void clearOps(List<CrmRecord> changedToday) {
-    changedToday.forEach(c -> c.op = 0);
-  }
-
   List<CrmRecord> records() {
     return records;
   }

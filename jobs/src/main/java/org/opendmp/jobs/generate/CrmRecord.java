@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  */
 final class CrmRecord {
   static final String[] CONSENT = {"", "Y", "N"};
-  private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter SQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT);
 
   final int no;
   final Person person;

@@ -78,10 +78,6 @@ final class IdRegistry {
     return i;
   }
 
-  boolean contains(long key) {
-    return index.get(key) >= 0;
-  }
-
   int size() {
     return size;
   }

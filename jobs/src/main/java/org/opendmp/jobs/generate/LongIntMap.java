@@ -1,6 +1,7 @@
 package org.opendmp.jobs.generate;
 
-/** An open-addressing long-to-int map (linear probing, key 0 = empty): ~12 bytes per entry, no boxing. */
+/** An open-addressing long-to-int map for interning (linear probing, key 0 = empty): ~24 bytes per entry at
+ * most, no boxing. */
 final class LongIntMap {
   private long[] keys;
   private int[] values;
@@ -12,18 +13,6 @@ final class LongIntMap {
     keys = new long[cap];
     values = new int[cap];
     mask = cap - 1;
-  }
-
-  /** The value of the key, or -1. */
-  int get(long key) {
-    int i = (int) Seeds.mix(key) & mask;
-    while (keys[i] != 0) {
-      if (keys[i] == key) {
-        return values[i];
-      }
-      i = (i + 1) & mask;
-    }
-    return -1;
   }
 
   /** Puts the key with the value unless present; returns the value now mapped. */
@@ -41,10 +30,6 @@ final class LongIntMap {
       grow();
     }
     return value;
-  }
-
-  int size() {
-    return size;
   }
 
   private void grow() {

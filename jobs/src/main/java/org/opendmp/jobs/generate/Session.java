@@ -28,7 +28,6 @@ final class Session {
   private final CollectorFeed collector;
   private final IdSyncFeed sync;
   private final Crm crm;
-  private int orders;
 
   Session(long seed, Day day, IdValues values, WeblogFeed web, CollectorFeed collector, IdSyncFeed sync, Crm crm) {
     this.seed = seed;
@@ -88,7 +87,6 @@ final class Session {
   private Visit visit(Person p, Device d, boolean app, int start, boolean planted, SplittableRandom r) {
     Visit v = new Visit();
     v.user = p.id;
-    v.device = d;
     v.sec = start;
     v.protect = planted;
     double u = r.nextDouble();
@@ -126,7 +124,7 @@ final class Session {
         cents += Products.priceCents(cart[i]);
       }
       emit(v, "/checkout", 200, SITE + v.lastPath, IdRegistry.NONE, r);
-      String order = "O" + day.compact + "-" + IdValues.hex(Seeds.hash(seed, Seeds.ORDER, day.index, p.id, orders++), 10);
+      String order = "O" + day.compact + "-" + IdValues.hex(Seeds.hash(seed, Seeds.ORDER, day.index, p.id, r.nextLong()), 10);
       emit(v, "/order/confirm?order=" + order + "&amount=" + Products.amount(cents), 200, SITE + "/checkout", IdRegistry.NONE, r);
       crm.purchased(p, day, v.sec, false, r);
     } else if (purpose == Purpose.ABANDON || r.nextDouble() < 0.6) {

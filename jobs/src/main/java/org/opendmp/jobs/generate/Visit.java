@@ -19,7 +19,6 @@ final class Visit {
   static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
 
   int user;
-  Device device;
   Host host;
   String ip;
   String ua;

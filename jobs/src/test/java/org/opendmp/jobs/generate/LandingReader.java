@@ -3,7 +3,6 @@ package org.opendmp.jobs.generate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -228,7 +227,7 @@ final class LandingReader {
     List<String> ids = new ArrayList<>();
     switch (source) {
       case "weblogs" -> {
-        String url = file.startsWith("access-") ? f[2] : f[2];
+        String url = f[2];
         if (file.startsWith("access-")) {
           add(ids, "cookie", Identifiers.plain(f[7]));
           add(ids, "login", Identifiers.login(f[8]));
@@ -287,11 +286,5 @@ final class LandingReader {
       rows.add(splitCsv(line, ','));
     }
     return rows;
-  }
-
-  static String gunzipText(Path file) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(bytes(file));
-    return b.toString(StandardCharsets.UTF_8);
   }
 }
