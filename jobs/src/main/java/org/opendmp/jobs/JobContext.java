@@ -31,6 +31,6 @@ public record JobContext(String job, Lake lake, LocalDate date) {
   /** Names the current stage in the Spark UI and the logs. */
   public void stage(String description) {
     spark().sparkContext().setJobDescription(job + " " + date + ": " + description);
-    org.slf4j.LoggerFactory.getLogger(job).info("{} {}: {}", job, date, description);
+    org.slf4j.LoggerFactory.getLogger("org.opendmp.jobs.stage").info("{} {}: {}", job, date, description);
   }
 }

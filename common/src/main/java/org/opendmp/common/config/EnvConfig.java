@@ -57,6 +57,18 @@ public record EnvConfig(
     }
   }
 
+  /** The same config with more Spark settings (they win over the file's). */
+  public EnvConfig withSparkConf(Map<String, String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    Map<String, String> merged = new java.util.LinkedHashMap<>(spark.conf());
+    merged.putAll(more);
+    return new EnvConfig(
+        lakeRoot, landingRoot, exportRoot, confDir, catalog, metastoreDir,
+        new SparkSettings(spark.master(), spark.shufflePartitions(), spark.driverMemory(), merged));
+  }
+
   /** The same config with every relative local path made absolute against {@code home}. */
   public EnvConfig resolvedAgainst(Path home) {
     return new EnvConfig(

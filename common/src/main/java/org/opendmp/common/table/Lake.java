@@ -116,12 +116,12 @@ public final class Lake {
 
   /**
    * Replaces the run_date partition of the table with the frame, atomically: running a date twice gives the same
-   * table. Every row of the frame must carry that run_date (Delta checks it).
+   * table. The rows are stamped with that run_date, so nothing can land in another date's partition.
    */
   public void replaceDate(TableDef t, LocalDate date, Dataset<Row> rows) {
     requireByRunDate(t);
     ensure(t);
-    conform(t, rows)
+    conform(t, rows.withColumn("run_date", functions.lit(date)))
         .write()
         .format("delta")
         .mode("overwrite")

@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
       "and exports them to partners. Run 'dmp COMMAND --help' for a command's options."
     },
     subcommands = {
-
-
+      DemoCommand.class,
+      GenerateCommand.class,
       NightlyCommand.class,
       RunCommand.class,
       JobsCommand.class,

@@ -26,14 +26,30 @@ final class Options {
         names = "--set",
         paramLabel = "KEY=VALUE",
         description = "Override a key of the env file, e.g. --set lake_root=/data/lake (repeatable;"
-            + " nested keys with dots: --set spark.shuffle_partitions=16).")
+            + " nested keys with dots: --set spark.shuffle_partitions=16; Spark settings:"
+            + " --set spark.conf.spark.sql.adaptive.enabled=false).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    /** The env file, validated, with overrides applied and local paths made absolute. */
+    /**
+     * The env file, validated, with overrides applied and local paths made absolute. Keys under
+     * {@code spark.conf.} are Spark settings whose own names hold dots: they are passed whole.
+     */
     EnvConfig load() {
       Path file = envFile != null ? envFile : Dmp.home().resolve("conf/env/local.yaml");
-      return Yaml.load(file, EnvConfig.class, overrides).resolvedAgainst(Dmp.home());
+      Map<String, String> plain = new LinkedHashMap<>();
+      Map<String, String> sparkConf = new LinkedHashMap<>();
+      overrides.forEach(
+          (k, v) -> {
+            if (k.startsWith(SPARK_CONF)) {
+              sparkConf.put(k.substring(SPARK_CONF.length()), v);
+            } else {
+              plain.put(k, v);
+            }
+          });
+      return Yaml.load(file, EnvConfig.class, plain).withSparkConf(sparkConf).resolvedAgainst(Dmp.home());
     }
+
+    private static final String SPARK_CONF = "spark.conf.";
   }
 
   /** Parses {@code --date}: an ISO date, with a message that says so. */
