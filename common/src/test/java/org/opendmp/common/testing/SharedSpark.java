@@ -61,14 +61,18 @@ public final class SharedSpark {
     }
   }
 
-  /** An env rooted at a folder, with test-sized Spark settings. */
+  /**
+   * An env rooted at a folder, with test-sized Spark settings. The catalog is the embedded Hive metastore
+   * unless the system property {@code opendmp.test.catalog} says {@code session} (faster table creation, for
+   * modules whose tests do not test the catalog itself).
+   */
   public static EnvConfig envAt(Path dir) {
     return new EnvConfig(
         dir.resolve("lake").toString(),
         dir.resolve("landing").toString(),
         dir.resolve("exports").toString(),
         Path.of("..").resolve("conf").toAbsolutePath().normalize().toString(),
-        "hive",
+        System.getProperty("opendmp.test.catalog", "hive"),
         dir.resolve("metastore").toString(),
         new EnvConfig.SparkSettings(
             "local[2]",
