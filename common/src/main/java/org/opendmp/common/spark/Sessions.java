@@ -47,6 +47,7 @@ public final class Sessions {
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.set("spark.sql.session.timeZone", "UTC");
     conf.set("spark.sql.datetime.java8API.enabled", "true");
+    conf.setIfMissing("spark.sql.debug.maxToStringFields", "200"); // bronze tables are wide: no truncation warning
     // Lake.replaceDate stamps run_date itself, so Delta's extra pass checking the replaceWhere predicate
     // against the new rows can never find anything.
     conf.setIfMissing("spark.databricks.delta.replaceWhere.constraintCheck.enabled", "false");

@@ -71,6 +71,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             home.resolve("lake").toString(), home.resolve("world/landing").toString(), home.resolve("exports").toString(),
             Dmp.home().resolve("conf").toString(), "hive", home.resolve("lake/_metastore").toString(), EnvConfig.SparkSettings.DEFAULTS);
     out.println("== 2/3 running the nights");
+    // The demo prints its own progress; the jobs' log lines (RUN_SUMMARY...) would only interleave with it.
+    org.apache.logging.log4j.core.config.Configurator.setLevel("org.opendmp", org.apache.logging.log4j.Level.WARN);
     SparkSession spark = Sessions.open("demo", env);
     Lake lake = new Lake(spark, env);
     for (int d = 0; d < days; d++) {

@@ -62,10 +62,14 @@ final class SqlCommand implements java.util.concurrent.Callable<Integer> {
     return 0;
   }
 
-  /** Names every declared table whose data exists, so that queries work whatever the catalog. */
+  /**
+   * Names every declared table whose data exists but which the catalog does not know (an in-memory catalog, or a
+   * lake moved to another place), so that queries work whatever the catalog. Known names cost one lookup.
+   */
   static void registerExistingTables(Lake lake) {
     for (TableDef t : Tables.all()) {
-      if (io.delta.tables.DeltaTable.isDeltaTable(lake.spark(), lake.path(t))) {
+      if (!lake.spark().catalog().tableExists(t.fullName())
+          && io.delta.tables.DeltaTable.isDeltaTable(lake.spark(), lake.path(t))) {
         lake.ensure(t);
       }
     }

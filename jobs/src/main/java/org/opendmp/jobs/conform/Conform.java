@@ -1,7 +1,11 @@
 package org.opendmp.jobs.conform;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -11,6 +15,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.opendmp.common.quality.QualityGate;
 import org.opendmp.common.run.Observed;
 import org.opendmp.common.run.RunSummary;
 import org.opendmp.common.table.Lake;
@@ -33,15 +38,25 @@ public final class Conform implements Job {
     Dataset<Row> wifi = lake.readDate(Tables.STORE_WIFI_LOGINS, date);
 
     ctx.stage("conforming events");
-    Observed eventCount = new Observed("events");
     Dataset<Row> events =
-        eventCount.count(Conformed.webEvents(web)
+        (Conformed.webEvents(web)
             .unionByName(Conformed.adEvents(lake.readDate(Tables.AD_EVENTS, date)))
             .unionByName(Conformed.storeEvents(lake.readDate(Tables.STORE_TRANSACTIONS, date)))
             .unionByName(Conformed.wifiEvents(wifi))
             .unionByName(Conformed.callcenterEvents(lake.readDate(Tables.CALLCENTER_APPOINTMENTS, date)))
-            .unionByName(Conformed.catalogEvents(lake.readDate(Tables.CATALOG_MAILINGS, date))));
+            .unionByName(Conformed.catalogEvents(lake.readDate(Tables.CATALOG_MAILINGS, date))))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Row keys = events.agg(count(lit(1)), countDistinct(col("event_id")), sum(when(col("id_value").isNull(), 1).otherwise(0))).first();
+    long eventRows = keys.getLong(0);
+    long nullIds = keys.isNullAt(2) ? 0 : keys.getLong(2);
+    new QualityGate(ctx.job(), date)
+        .check(Tables.EVENTS.fullName(), "event_id_unique", QualityGate.Level.ERROR, keys.getLong(1) == eventRows, keys.getLong(1),
+            "= " + eventRows, (eventRows - keys.getLong(1)) + " events share an event_id")
+        .check(Tables.EVENTS.fullName(), "id_value_not_null", QualityGate.Level.ERROR, nullIds == 0, nullIds, "0",
+            nullIds + " events without an identifier")
+        .enforce(lake);
     lake.replaceDate(Tables.EVENTS, date, events);
+    events.unpersist();
 
     ctx.stage("collecting identifier co-occurrences");
     Observed pairCount = new Observed("pairs");
@@ -61,7 +76,6 @@ public final class Conform implements Job {
     mergeIdentifiers(lake, dayIds, date);
     dayIds.unpersist();
 
-    long eventRows = eventCount.rows();
     long pairRows = pairCount.rows();
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("events", eventRows);

@@ -1,6 +1,9 @@
 package org.opendmp.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,6 +80,13 @@ public final class BronzeIngest {
       Parsed p = new Parsed(table, rows, total, total - good, reasons);
       parsed.put(table, p);
       addChecks(gate, source, p, conf, total);
+      Row keys = rows.agg(countDistinct(col("record_id")), sum(when(col("record_id").isNull(), 1).otherwise(0))).first();
+      long distinct = keys.getLong(0);
+      long nullKeys = keys.isNullAt(1) ? 0 : keys.getLong(1);
+      gate.check(table.fullName(), "record_id_unique", QualityGate.Level.ERROR, distinct == total, distinct, "= " + total,
+          (total - distinct) + " records share a record_id");
+      gate.check(table.fullName(), "record_id_not_null", QualityGate.Level.ERROR, nullKeys == 0, nullKeys, "0",
+          nullKeys + " records without a record_id");
     }
     gate.enforce(ctx.lake());
     for (Parsed p : parsed.values()) {

@@ -179,6 +179,32 @@ class IngestJobsTest {
     assertThat(lake.read(Tables.JOB_RUNS).where(col("run_date").equalTo(D1).and(col("job").equalTo("conform"))).count()).isEqualTo(2);
   }
 
+  @Test
+  void tooManyRejectsFailTheJobAndCommitNothing() {
+    LocalDate d3 = LocalDate.parse("2026-11-04");
+    landing.write("weblogs", d3, "access-web1.log", null, lines(10, i -> accessLine(i, "/", true), "x", "y", "z", "w"));
+    JobRunner.Outcome o = JobRunner.run(JobRegistry.byName("ingest_weblogs"), lake, d3);
+    assertThat(o.ok()).isFalse();
+    assertThat(o.message()).contains("reject ratio 28.57% exceeds 5.00%", "not a combined log line x4", "bronze.web_events");
+    assertThat(lake.readDate(Tables.WEB_EVENTS, d3).count()).isZero();
+    assertThat(lake.readDate(Tables.rejectsOf(Tables.WEB_EVENTS), d3).count()).isZero();
+    Row check = lake.readDate(Tables.QUALITY_RESULTS, d3).where("check_name = 'reject_ratio'").first();
+    assertThat(check.<Boolean>getAs("passed")).isFalse();
+    Row run = lake.read(Tables.JOB_RUNS).where(col("run_date").equalTo(d3)).first();
+    assertThat(run.<String>getAs("status")).isEqualTo("failed");
+  }
+
+  @Test
+  void aMissingRequiredFeedFailsAndAnOptionalOneIsZeroRows() {
+    LocalDate d4 = LocalDate.parse("2026-11-05");
+    JobRunner.Outcome crm = JobRunner.run(JobRegistry.byName("ingest_crm"), lake, d4);
+    assertThat(crm.ok()).isFalse();
+    assertThat(crm.message()).contains("Cannot ingest crm: its landing folder for 2026-11-05 is missing and the feed is required");
+    JobRunner.Outcome ads = JobRunner.run(JobRegistry.byName("ingest_adserver"), lake, d4);
+    assertThat(ads.ok()).isTrue();
+    assertThat(ads.summary().rowsIn()).isZero();
+  }
+
   static Map<String, List<String>> snapshot() {
     Map<String, List<String>> out = new TreeMap<>();
     for (TableDef t : Tables.all()) {
