@@ -96,69 +96,17 @@ final class Fields {
     return t;
   }
 
+  /** A typed value read from trimmed, non-empty text; throws {@link DateTimeParseException} or a number error. */
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read(String text);
+  }
+
   /**
-   * A timestamp in UTC: ISO-8601 with offset or Z ({@code 2026-11-01T10:00:00Z}), or local ISO / "yyyy-MM-dd
-   * HH:mm:ss", read as UTC.
+   * The value of a field: null when empty (or "-") and optional, "missing column" when empty and required,
+   * "bad KIND in column: 'text'" when it cannot be read.
    */
-  static Instant timestamp(String v, String column, boolean required) {
-    String t = text(v);
-    if (t == null) {
-      if (required) {
-        throw new BadField("missing " + column);
-      }
-      return null;
-    }
-    try {
-      if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from);
-      }
-      if (t.indexOf('T') > 0) {
-        return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
-      }
-      return LocalDateTime.parse(t, SPACE_DATETIME).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw new BadField("bad timestamp in " + column + ": '" + abbreviate(t) + "'");
-    }
-  }
-
-  /** A date yyyy-MM-dd, null when empty. */
-  static LocalDate date(String v, String column, boolean required) {
-    String t = text(v);
-    if (t == null) {
-      if (required) {
-        throw new BadField("missing " + column);
-      }
-      return null;
-    }
-    try {
-      return LocalDate.parse(t);
-    } catch (DateTimeParseException e) {
-      throw new BadField("bad date in " + column + ": '" + abbreviate(t) + "'");
-    }
-  }
-
-  /** A money amount with two decimals ('.' as decimal separator). */
-  static BigDecimal amount(String v, String column, boolean required) {
-    String t = text(v);
-    if (t == null) {
-      if (required) {
-        throw new BadField("missing " + column);
-      }
-      return null;
-    }
-    try {
-      BigDecimal d = new BigDecimal(t).setScale(2, RoundingMode.HALF_UP);
-      if (d.abs().compareTo(new BigDecimal("9999999999")) > 0) {
-        throw new BadField("amount out of range in " + column + ": '" + abbreviate(t) + "'");
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new BadField("bad number in " + column + ": '" + abbreviate(t) + "'");
-    }
-  }
-
-  /** An integer, null when empty. */
-  static Integer integer(String v, String column, boolean required) {
+  private static <T> T value(String v, String column, boolean required, String kind, Reader<T> reader) {
     String t = text(v);
     if (t == null || t.equals("-")) {
       if (required) {
@@ -167,10 +115,45 @@ final class Fields {
       return null;
     }
     try {
-      return Integer.parseInt(t);
-    } catch (NumberFormatException e) {
-      throw new BadField("bad number in " + column + ": '" + abbreviate(t) + "'");
+      return reader.read(t);
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new BadField("bad " + kind + " in " + column + ": '" + abbreviate(t) + "'");
     }
+  }
+
+  /**
+   * A timestamp in UTC: ISO-8601 with offset or Z ({@code 2026-11-01T10:00:00Z}), or local ISO / "yyyy-MM-dd
+   * HH:mm:ss", read as UTC.
+   */
+  static Instant timestamp(String v, String column, boolean required) {
+    return value(v, column, required, "timestamp", t -> {
+      if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+        return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from);
+      }
+      if (t.indexOf('T') > 0) {
+        return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+      }
+      return LocalDateTime.parse(t, SPACE_DATETIME).toInstant(ZoneOffset.UTC);
+    });
+  }
+
+  /** A date yyyy-MM-dd. */
+  static LocalDate date(String v, String column, boolean required) {
+    return value(v, column, required, "date", LocalDate::parse);
+  }
+
+  /** A money amount with two decimals ('.' as decimal separator). */
+  static BigDecimal amount(String v, String column, boolean required) {
+    BigDecimal d = value(v, column, required, "number", t -> new BigDecimal(t).setScale(2, RoundingMode.HALF_UP));
+    if (d != null && d.abs().compareTo(new BigDecimal("9999999999")) > 0) {
+      throw new BadField("amount out of range in " + column + ": '" + abbreviate(d.toPlainString()) + "'");
+    }
+    return d;
+  }
+
+  /** An integer. */
+  static Integer integer(String v, String column, boolean required) {
+    return value(v, column, required, "number", Integer::parseInt);
   }
 
   /** A flag among the given true and false spellings (case-insensitive); empty is null. */
