@@ -143,6 +143,41 @@ public final class Tables {
                   + " id_value_b STRING, ip STRING, user_agent STRING, record_id STRING, run_date DATE",
               "run_date"));
 
+  public static final TableDef ID_LINKS =
+      register(
+          TableDef.of(
+              SILVER,
+              "id_links",
+              "one row per pair of identifiers and rule: the evidence that they belong to one person",
+              "id_type_a STRING, id_value_a STRING, id_type_b STRING, id_value_b STRING, rule STRING, kind STRING,"
+                  + " match_probability DOUBLE, first_seen DATE, last_seen DATE, days_seen INT,"
+                  + " evidence_count BIGINT, last_day_count BIGINT"));
+
+  // ---- identity ----
+  public static final TableDef ID_GRAPH =
+      register(
+          TableDef.of(
+              Zone.IDENTITY,
+              "id_graph",
+              "one row per identifier ever linked or observed: its person_id, stable across nights",
+              "id_type STRING, id_value STRING, person_id STRING, first_seen DATE, last_changed DATE"));
+  public static final TableDef PERSON_MERGES =
+      register(
+          TableDef.of(
+              Zone.IDENTITY,
+              "person_merges",
+              "one row per person id absorbed into another on a night, with a rule of the links that joined them",
+              "old_person_id STRING, new_person_id STRING, rule STRING, run_date DATE",
+              "run_date"));
+  public static final TableDef AUDIT =
+      register(
+          TableDef.of(
+              Zone.IDENTITY,
+              "audit",
+              "one row per night, metric and dimension: the identity graph's health",
+              "metric STRING, dimension STRING, value DOUBLE, run_date DATE",
+              "run_date"));
+
   // ---- ops ----
   public static final TableDef JOB_RUNS =
       register(
