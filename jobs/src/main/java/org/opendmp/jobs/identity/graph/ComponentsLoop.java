@@ -1,5 +1,12 @@
 package org.opendmp.jobs.identity.graph;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -9,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives {@link StarContraction} rounds to convergence. Each round is one Spark job that computes the round,
- * caches it and counts its changed rows (the only thing that comes back to the driver); every
- * {@code checkpointInterval} rounds the lineage is cut, and what is no longer needed is released at once.
+ * Drives {@link StarContraction} rounds until no edge is left to work on. Each round is one Spark job that
+ * computes the round, caches the edges still at work and the stars it found finished, and counts both (the only
+ * thing that comes back to the driver). The next round restarts from a one-node plan over that cache; every
+ * {@code checkpointInterval} rounds the RDD lineage is cut by a checkpoint.
  */
 final class ComponentsLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ComponentsLoop.class);
@@ -25,48 +33,72 @@ final class ComponentsLoop {
     int partitions = partitions(spark, opts);
     Materializer keep = new Materializer(spark, opts);
     String callerDescription = sc.getLocalProperty(DESCRIPTION);
-    Dataset<Row> current = StarContraction.orient(edges, partitions);
-    Dataset<Row> lastCut = null;
-    Dataset<Row> cached = null;
+    List<Dataset<Row>> kept = new ArrayList<>();
+    List<Dataset<Row>> finished = new ArrayList<>();
+    long finishedEdges = 0;
     try {
-      for (int round = 1; ; round++) {
-        sc.setJobDescription("components: round " + round);
-        Dataset<Row> next = keep.cache(StarContraction.round(current, partitions));
-        Row stats = StarContraction.stats(next);
-        long size = stats.getLong(0);
-        long changed = stats.getLong(1);
-        LOG.info("Components round {}: {} edges, {} changed", round, size, changed);
-        if (changed == 0) {
-          // The round's input was already a star forest, and so is its output: read the assignment off it.
+      sc.setJobDescription("components: round 0");
+      Dataset<Row> annotated = keep.cache(StarContraction.annotate(StarContraction.orient(edges, partitions),
+          partitions));
+      kept.add(annotated);
+      for (int round = 0; ; round++) {
+        Dataset<Row> done = keep.cache(annotated.where(col(StarContraction.DONE))
+            .select(col(StarContraction.HI), col(StarContraction.LO)));
+        long[] counts = counts(annotated, done);
+        finishedEdges += counts[1];
+        LOG.info("Components round {}: {} edges at work, {} in stars finished now", round, counts[0], counts[1]);
+        if (counts[1] > 0) {
+          finished.add(done);
+        } else {
+          keep.release(done);
+        }
+        if (counts[0] == 0) {
           sc.setJobDescription("components: assignment");
-          Dataset<Row> assignment = keep.cut(keep.cache(StarContraction.assignment(next)));
-          keep.release(next);
-          keep.release(cached);
-          keep.release(lastCut);
-          return new ComponentsRun(assignment, round, size);
+          Dataset<Row> stars = finished.isEmpty()
+              ? annotated.select(col(StarContraction.HI), col(StarContraction.LO))
+              : finished.stream().reduce(Dataset::unionAll).orElseThrow();
+          Dataset<Row> assignment = keep.cut(keep.cache(StarContraction.assignment(stars)));
+          finished.forEach(keep::release);
+          kept.forEach(keep::release);
+          return new ComponentsRun(assignment, round, finishedEdges);
         }
-        if (round % opts.checkpointInterval() == 0) {
-          next = keep.cut(next);
-          keep.release(lastCut);
-          lastCut = next;
-        }
-        if (cached != lastCut) {
-          keep.release(cached);
-        }
-        cached = next;
-        current = next;
         if (round >= opts.maxIterations()) {
-          keep.release(lastCut);
-          keep.release(cached);
+          finished.forEach(keep::release);
+          kept.forEach(keep::release);
           throw new DmpException(String.format(
-              "Cannot compute connected components: not converged after %d rounds, %d of %d edges still changing "
-                  + "(max_iterations=%d; a long chain needs about log2(length) rounds)",
-              round, changed, size, opts.maxIterations()));
+              "Cannot compute connected components: not converged after %d rounds, %d edges still at work "
+                  + "(max_iterations=%d; a chain of n nodes needs about log2(n) rounds)",
+              round, counts[0], opts.maxIterations()));
+        }
+        boolean cut = (round + 1) % opts.checkpointInterval() == 0;
+        Dataset<Row> restart = cut ? keep.cut(annotated) : keep.fresh(annotated);
+        if (cut) {
+          // Older checkpoints and caches stay until the end: the finished stars' caches may need them if lost.
+          kept.add(restart);
+        }
+        sc.setJobDescription("components: round " + (round + 1));
+        Dataset<Row> previous = annotated;
+        annotated = keep.cache(StarContraction.annotate(StarContraction.round(restart, partitions), partitions));
+        kept.add(annotated);
+        if (!cut) {
+          keep.release(previous);
         }
       }
     } finally {
       sc.setJobDescription(callerDescription);
     }
+  }
+
+  /** Edges still at work and edges of stars finished this round, in one job that fills both caches. */
+  private static long[] counts(Dataset<Row> annotated, Dataset<Row> done) {
+    List<Row> rows = annotated.where(not(col(StarContraction.DONE))).agg(count(lit(1)), lit(0).as("which"))
+        .unionAll(done.agg(count(lit(1)), lit(1).as("which")))
+        .collectAsList();
+    long[] counts = new long[2];
+    for (Row r : rows) {
+      counts[r.getInt(1)] = r.getLong(0);
+    }
+    return counts;
   }
 
   static int partitions(SparkSession spark, ComponentOptions opts) {

@@ -8,8 +8,9 @@ import org.apache.spark.sql.Row;
  *
  * @param assignment {@code node BIGINT, component BIGINT}: one row per node, component the smallest node id of
  *     its component; already computed (backed by a checkpoint)
- * @param iterations rounds run, the last one being the round that changed nothing
- * @param starEdges edges of the final star forest (loops on single nodes included): nodes minus components, plus
- *     the single nodes
+ * @param iterations large-star/small-star rounds run (0 for an empty graph or one that is already a forest of
+ *     stars around each component's smallest node)
+ * @param starEdges edges of the final stars: one per node that is not its component's smallest, plus the
+ *     self-loops kept on roots
  */
 public record ComponentsRun(Dataset<Row> assignment, int iterations, long starEdges) {}

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.execution.LogicalRDD$;
 import org.apache.spark.storage.StorageLevel;
 import org.opendmp.jobs.identity.graph.ComponentOptions.CheckpointMode;
 import org.slf4j.Logger;
@@ -39,6 +40,19 @@ final class Materializer {
   /** Caches a planned dataset (computed by the first action on it). */
   Dataset<Row> cache(Dataset<Row> planned) {
     return planned.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * The same rows, cached dataset or not, under a one-node logical plan over the dataset's RDD, keeping its
+   * partitioning. Iterations must restart from such a plan: each round refers to its input several times (self
+   * joins), so without it the logical plan of round n holds about 4^n copies of the first one, and planning, not
+   * computing, dominates after a few rounds. The RDD lineage is kept (recomputable if a cached block is lost).
+   */
+  Dataset<Row> fresh(Dataset<Row> ds) {
+    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) ds;
+    // Spark's own way to turn a dataset into a leaf plan (Dataset.checkpoint uses it), without the checkpoint.
+    LogicalRDD leaf = LogicalRDD$.MODULE$.fromDataset(classic.queryExecution().toRdd(), classic, false);
+    return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(), leaf);
   }
 
   /**
