@@ -1,0 +1,107 @@
+package org.opendmp.jobs.identity.graph;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.opendmp.common.DmpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives {@link StarContraction} rounds until no edge is left to work on. Each round is one Spark job that
+ * computes the round, caches the edges still at work and the stars it found finished, and counts both (the only
+ * thing that comes back to the driver). The next round restarts from a one-node plan over that cache; every
+ * {@code checkpointInterval} rounds the RDD lineage is cut by a checkpoint.
+ */
+final class ComponentsLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(ComponentsLoop.class);
+  private static final String DESCRIPTION = "spark.job.description";
+
+  private ComponentsLoop() {}
+
+  static ComponentsRun run(Dataset<Row> edges, ComponentOptions opts) {
+    SparkSession spark = edges.sparkSession();
+    SparkContext sc = spark.sparkContext();
+    int partitions = partitions(spark, opts);
+    Materializer keep = new Materializer(spark, opts);
+    String callerDescription = sc.getLocalProperty(DESCRIPTION);
+    List<Dataset<Row>> kept = new ArrayList<>();
+    List<Dataset<Row>> finished = new ArrayList<>();
+    long finishedEdges = 0;
+    try {
+      sc.setJobDescription("components: round 0");
+      Dataset<Row> annotated = keep.cache(StarContraction.annotate(StarContraction.orient(edges, partitions),
+          partitions));
+      kept.add(annotated);
+      for (int round = 0; ; round++) {
+        Dataset<Row> done = keep.cache(annotated.where(col(StarContraction.DONE))
+            .select(col(StarContraction.HI), col(StarContraction.LO)));
+        long[] counts = counts(annotated, done);
+        finishedEdges += counts[1];
+        LOG.info("Components round {}: {} edges at work, {} in stars finished now", round, counts[0], counts[1]);
+        if (counts[1] > 0) {
+          finished.add(done);
+        } else {
+          keep.release(done);
+        }
+        if (counts[0] == 0) {
+          sc.setJobDescription("components: assignment");
+          Dataset<Row> stars = finished.isEmpty()
+              ? annotated.select(col(StarContraction.HI), col(StarContraction.LO))
+              : finished.stream().reduce(Dataset::unionAll).orElseThrow();
+          Dataset<Row> assignment = keep.cut(keep.cache(StarContraction.assignment(stars)));
+          finished.forEach(keep::release);
+          kept.forEach(keep::release);
+          return new ComponentsRun(assignment, round, finishedEdges);
+        }
+        if (round >= opts.maxIterations()) {
+          finished.forEach(keep::release);
+          kept.forEach(keep::release);
+          throw new DmpException(String.format(
+              "Cannot compute connected components: not converged after %d rounds, %d edges still at work "
+                  + "(max_iterations=%d; a chain of n nodes needs about log2(n) rounds)",
+              round, counts[0], opts.maxIterations()));
+        }
+        boolean cut = (round + 1) % opts.checkpointInterval() == 0;
+        Dataset<Row> restart = cut ? keep.cut(annotated) : keep.fresh(annotated);
+        if (cut) {
+          // Older checkpoints and caches stay until the end: the finished stars' caches may need them if lost.
+          kept.add(restart);
+        }
+        sc.setJobDescription("components: round " + (round + 1));
+        Dataset<Row> previous = annotated;
+        annotated = keep.cache(StarContraction.annotate(StarContraction.round(restart, partitions), partitions));
+        kept.add(annotated);
+        if (!cut) {
+          keep.release(previous);
+        }
+      }
+    } finally {
+      sc.setJobDescription(callerDescription);
+    }
+  }
+
+  /** Edges still at work and edges of stars finished this round, in one job that fills both caches. */
+  private static long[] counts(Dataset<Row> annotated, Dataset<Row> done) {
+    List<Row> rows = annotated.where(not(col(StarContraction.DONE))).agg(count(lit(1)), lit(0).as("which"))
+        .unionAll(done.agg(count(lit(1)), lit(1).as("which")))
+        .collectAsList();
+    long[] counts = new long[2];
+    for (Row r : rows) {
+      counts[r.getInt(1)] = r.getLong(0);
+    }
+    return counts;
+  }
+
+  static int partitions(SparkSession spark, ComponentOptions opts) {
+    return opts.partitions() > 0 ? opts.partitions() : Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+  }
+}
