@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.opendmp.common.DmpException;
 import org.opendmp.jobs.conform.Conform;
+import org.opendmp.jobs.identity.Identity;
 import org.opendmp.jobs.ingest.IngestAdserver;
 import org.opendmp.jobs.ingest.IngestCallcenter;
 import org.opendmp.jobs.ingest.IngestCatalog;
@@ -43,7 +44,10 @@ public final class JobRegistry {
           new JobSpec("conform", "conform", "Bronze to silver: events, identifier pairs, CRM state, identifiers",
               List.of("bronze.web_events", "bronze.ad_events", "bronze.id_sync", "bronze.crm_customers", "bronze.store_transactions",
                   "bronze.store_wifi_logins", "bronze.callcenter_appointments", "bronze.catalog_mailings"),
-              List.of("silver.events", "silver.id_observations", "silver.customers", "silver.identifiers"), Conform::new));
+              List.of("silver.events", "silver.id_observations", "silver.customers", "silver.identifiers"), Conform::new),
+          new JobSpec("identity", "identity", "Deterministic links, stable person ids, merges and the identity audit",
+              List.of("silver.id_observations", "silver.events", "identity.id_graph"),
+              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.audit"), Identity::new));
 
   private JobRegistry() {}
 
@@ -63,6 +67,11 @@ public final class JobRegistry {
       return ALL;
     }
     return ALL.subList(ALL.indexOf(byName(first)), ALL.size());
+  }
+
+  /** The jobs up to and including {@code last}, e.g. every ingest job and conform. */
+  public static List<JobSpec> until(String last) {
+    return ALL.subList(0, ALL.indexOf(byName(last)) + 1);
   }
 
   public static String names() {

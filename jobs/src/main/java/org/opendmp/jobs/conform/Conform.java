@@ -73,7 +73,7 @@ public final class Conform implements Job {
         Conformed.dayIdentifiers(lake.readDate(Tables.EVENTS, date), lake.readDate(Tables.ID_OBSERVATIONS, date), crm)
             .persist(StorageLevel.MEMORY_AND_DISK());
     long identifiers = dayIds.count();
-    mergeIdentifiers(lake, dayIds, date);
+    DailyCounts.merge(lake.delta(Tables.IDENTIFIERS), dayIds, List.of("id_type", "id_value"), date, "observations", "last_day_observations");
     dayIds.unpersist();
 
     long pairRows = pairCount.rows();
@@ -84,46 +84,5 @@ public final class Conform implements Job {
     details.put("full_extract", fullDate == null ? "none" : fullDate.toString());
     // rows in: the events conformed; rows out: every row written (events, pairs, identifiers touched).
     return new RunSummary(ctx.job(), date, eventRows, eventRows + pairRows + identifiers, 0, details);
-  }
-
-  /**
-   * Adds the day's counts to silver.identifiers so that re-running a date gives the same table: a new latest
-   * day adds its count, a re-run of the latest day swaps its previous count for the new one, a day before
-   * first_seen is added, and a re-run of a day in between (already counted) changes nothing.
-   */
-  static void mergeIdentifiers(Lake lake, Dataset<Row> dayIds, LocalDate date) {
-    Column d = lit(date);
-    Map<String, Column> newLatestDay = new LinkedHashMap<>();
-    newLatestDay.put("last_seen", d);
-    newLatestDay.put("days_seen", col("t.days_seen").plus(1));
-    newLatestDay.put("observations", col("t.observations").plus(col("s.n")));
-    newLatestDay.put("last_day_observations", col("s.n"));
-    Map<String, Column> rerunLatestDay = new LinkedHashMap<>();
-    rerunLatestDay.put("observations", col("t.observations").minus(col("t.last_day_observations")).plus(col("s.n")));
-    rerunLatestDay.put("last_day_observations", col("s.n"));
-    Map<String, Column> earlierDay = new LinkedHashMap<>();
-    earlierDay.put("first_seen", d);
-    earlierDay.put("days_seen", col("t.days_seen").plus(1));
-    earlierDay.put("observations", col("t.observations").plus(col("s.n")));
-    Map<String, Column> insert = new LinkedHashMap<>();
-    insert.put("id_type", col("s.id_type"));
-    insert.put("id_value", col("s.id_value"));
-    insert.put("first_seen", d);
-    insert.put("last_seen", d);
-    insert.put("days_seen", lit(1));
-    insert.put("observations", col("s.n"));
-    insert.put("last_day_observations", col("s.n"));
-    lake.delta(Tables.IDENTIFIERS)
-        .as("t")
-        .merge(dayIds.as("s"), col("t.id_type").equalTo(col("s.id_type")).and(col("t.id_value").equalTo(col("s.id_value"))))
-        .whenMatched(col("t.last_seen").lt(d))
-        .update(newLatestDay)
-        .whenMatched(col("t.last_seen").equalTo(d))
-        .update(rerunLatestDay)
-        .whenMatched(col("t.first_seen").gt(d))
-        .update(earlierDay)
-        .whenNotMatched()
-        .insert(insert)
-        .execute();
   }
 }

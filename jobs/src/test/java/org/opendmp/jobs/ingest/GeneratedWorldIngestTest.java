@@ -44,7 +44,7 @@ class GeneratedWorldIngestTest {
     Files.createDirectories(landing.getParent());
     Files.move(world.resolve("landing"), landing);
     for (int d = 0; d < DAYS; d++) {
-      for (JobSpec j : JobRegistry.all()) {
+      for (JobSpec j : JobRegistry.until("conform")) {
         JobRunner.Outcome o = JobRunner.run(j, lake, START.plusDays(d));
         assertThat(o.ok()).as(j.name() + ": " + o.message()).isTrue();
       }
@@ -153,7 +153,7 @@ class GeneratedWorldIngestTest {
 
   @Test
   void oneJobRunRowPerJobAndDate() {
-    assertThat(lake.read(Tables.JOB_RUNS).count()).isEqualTo((long) DAYS * JobRegistry.all().size());
+    assertThat(lake.read(Tables.JOB_RUNS).count()).isEqualTo((long) DAYS * JobRegistry.until("conform").size());
     assertThat(lake.read(Tables.JOB_RUNS).where(col("status").notEqual("success")).count()).isZero();
   }
 

@@ -42,7 +42,7 @@ class IngestJobsTest {
   }
 
   static void runNight(LocalDate date) {
-    for (JobSpec j : JobRegistry.all()) {
+    for (JobSpec j : JobRegistry.until("conform")) {
       JobRunner.Outcome o = JobRunner.run(j, lake, date);
       assertThat(o.ok()).as(j.name() + ": " + o.message()).isTrue();
     }

@@ -1,0 +1,82 @@
+package org.opendmp.jobs.identity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.opendmp.jobs.identity.graph.Components;
+
+/**
+ * Stable person ids for a night's identifiers, touching only what the night's links join. Existing persons
+ * enter the night's small graph as nodes of their own ({@code person|<id>}); each component of that graph is one
+ * person: it keeps the smallest existing person id, which is the oldest because ids start with their creation
+ * date, or gets a new id derived from its smallest identifier. Pure transforms, no IO.
+ */
+public final class PersonAssignment {
+  private PersonAssignment() {}
+
+  static final String PERSON = "person|";
+
+  /** The node key of an identifier: {@code type|value}. */
+  static Column key(Column type, Column value) {
+    return concat_ws("|", type, value);
+  }
+
+  /**
+   * The night's graph: links between identifiers, each identifier of the night (a self-edge, so that identifiers
+   * without links still get a person), and each identifier already in the graph tied to its person node.
+   * Input: {@code links} (id_type_a, id_value_a, id_type_b, id_value_b), {@code dayIds} (id_type, id_value),
+   * {@code known} = id_graph rows of the night's identifiers (id_type, id_value, person_id). Output: {@code
+   * id_a, id_b} node keys.
+   */
+  public static Dataset<Row> nightGraph(Dataset<Row> links, Dataset<Row> dayIds, Dataset<Row> known) {
+    return links.select(key(col("id_type_a"), col("id_value_a")).as("id_a"), key(col("id_type_b"), col("id_value_b")).as("id_b"))
+        .unionByName(dayIds.select(key(col("id_type"), col("id_value")).as("id_a"), key(col("id_type"), col("id_value")).as("id_b")))
+        .unionByName(known.select(key(col("id_type"), col("id_value")).as("id_a"), concat(lit(PERSON), col("person_id")).as("id_b")));
+  }
+
+  /**
+   * The person of each component of the night's graph. Input: {@code id, component} (from components over the
+   * night graph). Output: {@code component, person_id, new_person} (true when minted tonight).
+   */
+  public static Dataset<Row> personPerComponent(Dataset<Row> components, LocalDate date) {
+    Column existing = when(col("id").startsWith(PERSON), col("id").substr(PERSON.length() + 1, 1000));
+    String day = date.format(DateTimeFormatter.BASIC_ISO_DATE);
+    return components.groupBy("component")
+        .agg(min(existing).as("survivor"))
+        .select(
+            col("component"),
+            when(col("survivor").isNotNull(), col("survivor"))
+                .otherwise(concat(lit("P" + day + "-"), substring(sha2(col("component"), 256), 1, 12)))
+                .as("person_id"),
+            col("survivor").isNull().as("new_person"));
+  }
+
+  /**
+   * Person ids absorbed tonight: every existing person of a component other than its survivor. Output: {@code
+   * old_person_id, new_person_id}.
+   */
+  public static Dataset<Row> merges(Dataset<Row> components, Dataset<Row> persons) {
+    return components.where(col("id").startsWith(PERSON))
+        .select(col("component"), col("id").substr(PERSON.length() + 1, 1000).as("old_person_id"))
+        .join(persons, "component")
+        .where(col("old_person_id").notEqual(col("person_id")))
+        .select(col("old_person_id"), col("person_id").as("new_person_id"))
+        .distinct();
+  }
+
+  /** Runs components over the night graph ({@code id_a, id_b}): {@code id, component}. */
+  public static Dataset<Row> components(Dataset<Row> nightGraph) {
+    return Components.ofIdentifiers(nightGraph);
+  }
+}
