@@ -38,7 +38,7 @@ class IdentityJobTest {
     WorldGenerator.generate(new GeneratorSpec(world, 500, 2, D1, 5));
     java.nio.file.Files.move(world.resolve("landing"), Path.of(lake.env().landingRoot()));
     night(D1);
-    graphAfterNight1 = lake.read(Tables.ID_GRAPH).select("id_type", "id_value", col("person_id").as("person_night1")).localCheckpoint();
+    graphAfterNight1 = lake.read(Tables.ID_GRAPH).select(col("id_type"), col("id_value"), col("person_id").as("person_night1")).localCheckpoint();
     night(D2);
     merges = lake.read(Tables.PERSON_MERGES).toJSON().collectAsList();
   }
