@@ -99,6 +99,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     rows.forEach((name, n) -> out.printf("   %-40s %,12d rows%n", name, n));
     long customers = lake.read(Tables.CUSTOMERS).where("NOT deleted").count();
     out.printf("   live CRM customers: %,d%n", customers);
+    for (org.apache.spark.sql.Row r :
+        lake.read(Tables.AUDIT).where("metric IN ('persons', 'reconciliation')").orderBy(org.apache.spark.sql.functions.col("run_date").desc())
+            .limit(3).collectAsList()) {
+      String metric = r.getString(0).equals("persons") ? "persons in the identity graph" : "reconciliation: " + r.getString(1).replace('_', ' ');
+      double v = r.getDouble(2);
+      out.printf("   %s: %s%n", metric, v < 1 ? String.format("%.1f%%", 100 * v) : String.format("%,.0f", v));
+    }
   }
 
   /** Empties the demo folder, refusing to touch a folder the demo did not create. */
