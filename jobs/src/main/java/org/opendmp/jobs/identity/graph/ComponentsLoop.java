@@ -38,8 +38,7 @@ final class ComponentsLoop {
     long finishedEdges = 0;
     try {
       sc.setJobDescription("components: round 0");
-      Dataset<Row> annotated = keep.cache(StarContraction.annotate(StarContraction.orient(edges, partitions),
-          partitions));
+      Dataset<Row> annotated = keep.cache(StarContraction.annotate(StarContraction.orient(edges), partitions));
       kept.add(annotated);
       for (int round = 0; ; round++) {
         Dataset<Row> done = keep.cache(annotated.where(col(StarContraction.DONE))
