@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -59,16 +60,16 @@ final class StarContraction {
   private StarContraction() {}
 
   /**
-   * The edges, oriented, ready for {@link #annotate}.
+   * The edges, oriented, ready for {@link #start}.
    *
    * <p>Input: {@code src BIGINT, dst BIGINT}, any orientation, duplicates allowed. A row with one null end is
    * read as a self-loop on the other end (the node still gets a component); a row with two nulls is dropped.
-   * Output: {@code hi, lo, chg=true}, one row per input row.
+   * Output: {@code hi, lo}, one row per input row.
    */
   static Dataset<Row> orient(Dataset<Row> edges) {
     // greatest/least skip nulls: (x, null) becomes the loop (x, x).
     return edges
-        .select(greatest(col("src"), col("dst")).as(HI), least(col("src"), col("dst")).as(LO), lit(true).as(CHG))
+        .select(greatest(col("src"), col("dst")).as(HI), least(col("src"), col("dst")).as(LO))
         .where(col(HI).isNotNull());
   }
 
@@ -85,22 +86,47 @@ final class StarContraction {
   static Dataset<Row> annotate(Dataset<Row> edges, int partitions) {
     Column edge = struct(col(LO).as(KEY), col(HI).as(OTHER), lit(false).as(NODE), col(CHG).as(CHG));
     Column node = struct(col(HI).as(KEY), col(LO).as(OTHER), lit(true).as(NODE), lit(false).as(CHG));
-    Dataset<Row> records = edges.select(explode(array(edge, node)).as("r")).select(col("r.*"))
+    // One sort serves the window and the deduplication: copies of an edge are adjacent, and the first is kept.
+    WindowSpec ordered = Window.partitionBy(col(KEY)).orderBy(col(NODE), col(OTHER));
+    WindowSpec whole = ordered.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    return edges.select(explode(array(edge, node)).as("r")).select(col("r.*"))
         .repartition(partitions, col(KEY))
-        .groupBy(col(KEY), col(OTHER), col(NODE))
-        .agg(max(col(CHG)).as(CHG));
-    WindowSpec atKey = Window.partitionBy(col(KEY));
-    return records
         .select(
             col(KEY), col(OTHER), col(NODE),
-            min(when(col(NODE), col(OTHER))).over(atKey).as(M),
-            bool_and(col(NODE).or(not(col(CHG)))).over(atKey).as("stable"))
-        .where(not(col(NODE)))
+            min(when(col(NODE), col(OTHER))).over(whole).as(M),
+            bool_and(col(NODE).or(not(col(CHG)))).over(whole).as("stable"),
+            lag(col(OTHER), 1).over(ordered).as("previous"),
+            lag(col(NODE), 1).over(ordered).as("previous_node"))
+        .where(not(col(NODE)).and(not(col("previous_node").eqNullSafe(false).and(col("previous").equalTo(col(OTHER))))))
         .select(
             col(OTHER).as(HI),
             col(KEY).as(LO),
             col(M),
             col("stable").and(col(M).isNull().or(col(M).equalTo(col(KEY)))).as(DONE));
+  }
+
+  /**
+   * The first annotated edges: one small-star pass (it needs no m) over the input, so that the first large star
+   * already works on stars. Its rows are all marked changed: the pruning test holds only after a large star.
+   *
+   * <p>Input: {@code hi, lo} as {@link #orient} returns them. Output: as {@link #annotate}.
+   */
+  static Dataset<Row> start(Dataset<Row> oriented, int partitions) {
+    Dataset<Row> small = smallStar(oriented.select(col(HI), col(LO), lit(false).as("moved")), partitions);
+    return annotate(small.withColumn(CHG, lit(true)), partitions);
+  }
+
+  /**
+   * The assignment of the nodes of finished stars: each leaf to its root, each root to itself.
+   *
+   * <p>Input: {@code hi, lo, ...} rows of {@link #annotate} marked done (hash-partitioned by {@code lo}). Output:
+   * {@code node, component}, one row per node. No shuffle: a finished star's edges all sit in its root's
+   * partition, and each leaf has exactly one edge.
+   */
+  static Dataset<Row> finished(Dataset<Row> doneEdges) {
+    Dataset<Row> leaves = doneEdges.where(col(HI).notEqual(col(LO))).select(col(HI).as("node"), col(LO).as("component"));
+    Dataset<Row> roots = doneEdges.groupBy(col(LO).as("node")).agg(min(col(LO)).as("component"));
+    return leaves.unionAll(roots);
   }
 
   /**
@@ -145,21 +171,5 @@ final class StarContraction {
             when(col(LO).equalTo(col("m2")), col(HI)).otherwise(col(LO)).as(HI),
             col("m2").as(LO),
             col("mv").or(col("m2").notEqual(col("x2"))).as(CHG));
-  }
-
-  /**
-   * The assignment read off finished stars.
-   *
-   * <p>Input: {@code hi, lo}, the edges of finished stars: every non-root node has exactly one row, to its root,
-   * and loops sit only on roots. Output: {@code node, component}, one row per node, component the smallest node
-   * of the component.
-   */
-  static Dataset<Row> assignment(Dataset<Row> stars) {
-    Dataset<Row> leaves = stars.select(col(HI).as("node"), col(LO).as("component"));
-    Dataset<Row> roots = stars.select(col(LO).as("node"), col(LO).as("component"));
-    // No explicit repartition: roots repeat once per leaf, and the map-side partial aggregate drops the copies.
-    return leaves.unionAll(roots)
-        .groupBy(col("node"))
-        .agg(min(col("component")).as("component"));
   }
 }
