@@ -20,7 +20,7 @@ import org.opendmp.jobs.identity.graph.ComponentOptions.CheckpointMode;
  * identity graph ({@link IdentityGraphs}), the partitions compared in Spark, one JSON line on stdout.
  *
  * <p>{@code ComponentsBench [--edges N] [--partitions P] [--mode reliable|local] [--interval K] [--seed S]
- * [--graphx true|false] [--warmup N]}
+ * [--graphx true|false] [--warmup N] [--verbose true]}
  */
 public final class ComponentsBench {
   private ComponentsBench() {}
@@ -43,7 +43,7 @@ public final class ComponentsBench {
             String.valueOf(partitions))));
     SparkSession spark = Sessions.open("components-bench", env);
     spark.sparkContext().setLogLevel("WARN");
-    JobTimes times = new JobTimes();
+    JobTimes times = new JobTimes(Boolean.parseBoolean(a.getOrDefault("verbose", "false")));
     spark.sparkContext().addSparkListener(times);
     ComponentOptions opts = ComponentOptions.DEFAULTS.withPartitions(partitions)
         .withCheckpoints(mode, interval, tmp.resolve("checkpoints").toString());

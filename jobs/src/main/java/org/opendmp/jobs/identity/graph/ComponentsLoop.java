@@ -33,20 +33,24 @@ final class ComponentsLoop {
     int partitions = partitions(spark, opts);
     Materializer keep = new Materializer(spark, opts);
     String callerDescription = sc.getLocalProperty(DESCRIPTION);
+    // Checkpoints stay until the end: the finished stars' caches may need them to recompute a lost block.
+    // Caches go as soon as the next round is cached (released twice is harmless).
     List<Dataset<Row>> kept = new ArrayList<>();
     List<Dataset<Row>> finished = new ArrayList<>();
-    long finishedEdges = 0;
+    Dataset<Row> previous = null;
+    long nodes = 0;
     try {
       sc.setJobDescription("components: round 0");
-      Dataset<Row> annotated = keep.cache(StarContraction.annotate(StarContraction.orient(edges, partitions),
-          partitions));
+      Dataset<Row> annotated = keep.cache(StarContraction.start(StarContraction.orient(edges), partitions));
       kept.add(annotated);
       for (int round = 0; ; round++) {
-        Dataset<Row> done = keep.cache(annotated.where(col(StarContraction.DONE))
-            .select(col(StarContraction.HI), col(StarContraction.LO)));
+        Dataset<Row> done = keep.cache(StarContraction.finished(annotated.where(col(StarContraction.DONE))));
         long[] counts = counts(annotated, done);
-        finishedEdges += counts[1];
-        LOG.info("Components round {}: {} edges at work, {} in stars finished now", round, counts[0], counts[1]);
+        // Only now, with this round cached, may the previous round's cache go.
+        keep.release(previous);
+        nodes += counts[1];
+        LOG.info("Components round {}: {} edges at work, {} nodes in components finished now", round, counts[0],
+            counts[1]);
         if (counts[1] > 0) {
           finished.add(done);
         } else {
@@ -54,37 +58,36 @@ final class ComponentsLoop {
         }
         if (counts[0] == 0) {
           sc.setJobDescription("components: assignment");
-          Dataset<Row> stars = finished.isEmpty()
-              ? annotated.select(col(StarContraction.HI), col(StarContraction.LO))
+          Dataset<Row> all = finished.isEmpty()
+              ? done // an empty graph
               : finished.stream().reduce(Dataset::unionAll).orElseThrow();
-          Dataset<Row> assignment = keep.cut(keep.cache(StarContraction.assignment(stars)));
-          finished.forEach(keep::release);
-          kept.forEach(keep::release);
-          return new ComponentsRun(assignment, round, finishedEdges);
+          return new ComponentsRun(keep.cut(all), round, nodes);
         }
         if (round >= opts.maxIterations()) {
-          finished.forEach(keep::release);
-          kept.forEach(keep::release);
           throw new DmpException(String.format(
               "Cannot compute connected components: not converged after %d rounds, %d edges still at work "
                   + "(max_iterations=%d; a chain of n nodes needs about log2(n) rounds)",
               round, counts[0], opts.maxIterations()));
         }
         boolean cut = (round + 1) % opts.checkpointInterval() == 0;
-        Dataset<Row> restart = cut ? keep.cut(annotated) : keep.fresh(annotated);
+        Dataset<Row> restart;
         if (cut) {
-          // Older checkpoints and caches stay until the end: the finished stars' caches may need them if lost.
+          restart = keep.cut(annotated); // releases the cache it was read from
           kept.add(restart);
+          previous = null;
+        } else {
+          restart = keep.fresh(annotated);
+          previous = annotated;
         }
         sc.setJobDescription("components: round " + (round + 1));
-        Dataset<Row> previous = annotated;
         annotated = keep.cache(StarContraction.annotate(StarContraction.round(restart, partitions), partitions));
         kept.add(annotated);
-        if (!cut) {
-          keep.release(previous);
-        }
       }
     } finally {
+      // The result, if any, is a checkpoint of its own: everything else goes, on success or failure.
+      finished.forEach(keep::release);
+      kept.forEach(keep::release);
+      keep.release(previous);
       sc.setJobDescription(callerDescription);
     }
   }

@@ -10,7 +10,6 @@ import org.apache.spark.sql.Row;
  *     its component; already computed (backed by a checkpoint)
  * @param iterations large-star/small-star rounds run (0 for an empty graph or one that is already a forest of
  *     stars around each component's smallest node)
- * @param starEdges edges of the final stars: one per node that is not its component's smallest, plus the
- *     self-loops kept on roots
+ * @param nodes rows of the assignment
  */
-public record ComponentsRun(Dataset<Row> assignment, int iterations, long starEdges) {}
+public record ComponentsRun(Dataset<Row> assignment, int iterations, long nodes) {}

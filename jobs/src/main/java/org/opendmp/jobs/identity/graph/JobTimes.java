@@ -1,16 +1,20 @@
 package org.opendmp.jobs.identity.graph;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.StageInfo;
+import org.apache.spark.executor.TaskMetrics;
 
 /**
  * Benchmark instrument: wall time of Spark jobs and their stage count, summed by job description (the loop
  * describes each round's jobs "components: round N"). Uses the event times Spark stamps, no clock of its own.
+ * Verbose: one line per stage on stderr (wall, executor run and CPU time, GC, shuffle, spill).
  */
 final class JobTimes extends SparkListener {
   private final Map<Integer, String> descriptions = new ConcurrentHashMap<>();
@@ -18,6 +22,11 @@ final class JobTimes extends SparkListener {
   private final Map<String, Long> millis = new LinkedHashMap<>();
   private final Map<String, Integer> stages = new LinkedHashMap<>();
   private final Map<Integer, String> stageOwners = new ConcurrentHashMap<>();
+  private final boolean verbose;
+
+  JobTimes(boolean verbose) {
+    this.verbose = verbose;
+  }
 
   @Override
   public void onJobStart(SparkListenerJobStart start) {
@@ -42,10 +51,22 @@ final class JobTimes extends SparkListener {
 
   @Override
   public void onStageCompleted(SparkListenerStageCompleted completed) {
-    String description = stageOwners.get(completed.stageInfo().stageId());
-    if (description != null && completed.stageInfo().submissionTime().isDefined()) {
+    StageInfo info = completed.stageInfo();
+    String description = stageOwners.get(info.stageId());
+    if (description != null && info.submissionTime().isDefined()) {
       synchronized (this) {
         stages.merge(description, 1, Integer::sum);
+        if (verbose) {
+          TaskMetrics m = info.taskMetrics();
+          long wall = info.completionTime().isDefined()
+              ? (Long) info.completionTime().get() - (Long) info.submissionTime().get() : -1;
+          System.err.printf(Locale.ROOT,
+              "STAGE %-28s %-44.44s tasks=%d wall=%dms run=%dms cpu=%dms gc=%dms in=%d shufW=%dKB/%d shufR=%dKB spill=%dKB%n",
+              description, info.name(), info.numTasks(), wall, m.executorRunTime(), m.executorCpuTime() / 1_000_000,
+              m.jvmGCTime(), m.inputMetrics().recordsRead(), m.shuffleWriteMetrics().bytesWritten() >> 10,
+              m.shuffleWriteMetrics().recordsWritten(), m.shuffleReadMetrics().totalBytesRead() >> 10,
+              m.memoryBytesSpilled() >> 10);
+        }
       }
     }
   }

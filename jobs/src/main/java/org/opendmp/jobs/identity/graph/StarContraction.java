@@ -1,18 +1,26 @@
 package org.opendmp.jobs.identity.graph;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bool_and;
+import static org.apache.spark.sql.functions.bool_or;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * The alternating algorithm (Kiveris, Lattanzi, Mirrokni, Rastogi, Vassilvitskii, "Connected Components in
@@ -32,9 +40,12 @@ import org.apache.spark.sql.Row;
  * hands r an edge with {@code chg}, or makes r a {@code hi}). Such stars are final and leave the working set, so
  * later rounds only shuffle the components still being merged. When nothing is left, the graph has converged.
  *
- * <p>Each round costs three shuffles of the working edges: to {@code lo} (to meet m(lo) and the lo-side
- * pruning test), to {@code hi} (small star), to the new {@code hi} (deduplication). Every aggregate and join in
- * between is local to the partitions of one of those keys.
+ * <p>Each round costs two shuffles of the working edges, and every dataset is read once (a dataset read twice
+ * in one plan, as an aggregate joined back would be, is computed twice: Spark reuses a shuffle only between
+ * identical subtrees, and column pruning rarely leaves them identical). Small star: to {@code hi}, where a window
+ * gives each edge its group's minimum. Then to {@code lo} travel, together, each edge and a "node record" of its
+ * {@code hi} end, so that a window over each {@code lo} sees the edges ending there and the candidates for m(lo)
+ * that the next large star and the pruning test need.
  */
 final class StarContraction {
   static final String HI = "hi";
@@ -42,60 +53,95 @@ final class StarContraction {
   static final String CHG = "chg";
   static final String M = "m";
   static final String DONE = "done";
+  private static final String KEY = "key";
+  private static final String OTHER = "other";
+  private static final String NODE = "node_record";
 
   private StarContraction() {}
 
   /**
-   * The edges as a deduplicated, oriented edge set.
+   * The edges, oriented, ready for {@link #start}.
    *
    * <p>Input: {@code src BIGINT, dst BIGINT}, any orientation, duplicates allowed. A row with one null end is
    * read as a self-loop on the other end (the node still gets a component); a row with two nulls is dropped.
-   * Output: {@code hi, lo, chg=true}, one row per distinct undirected edge, hash-partitioned by {@code hi}.
+   * Output: {@code hi, lo}, one row per input row.
    */
-  static Dataset<Row> orient(Dataset<Row> edges, int partitions) {
+  static Dataset<Row> orient(Dataset<Row> edges) {
     // greatest/least skip nulls: (x, null) becomes the loop (x, x).
-    Dataset<Row> oriented = edges
+    return edges
         .select(greatest(col("src"), col("dst")).as(HI), least(col("src"), col("dst")).as(LO))
         .where(col(HI).isNotNull());
-    return dedupe(oriented.withColumn(CHG, lit(true)), partitions);
   }
 
   /**
-   * What the next large star and the pruning test need, joined onto each edge at its {@code lo} end.
+   * Deduplicates edges and joins onto each, at its {@code lo} end, what the next large star and the pruning test
+   * need. One shuffle (each edge and the node record of its {@code hi} end, both keyed by the edge's {@code lo}
+   * and by {@code hi} respectively), then local work only.
    *
-   * <p>Input: {@code hi, lo, chg}, deduplicated and hash-partitioned by {@code hi}. Output: {@code hi, lo, m,
-   * done}, hash-partitioned by {@code lo}: m = m(lo), the smallest of lo's smaller neighbours (or loop), null
-   * when lo has none; done = the edge belongs to a finished star (see the class comment).
+   * <p>Input: {@code hi, lo, chg}, duplicates allowed. Output: {@code hi, lo, m, done}, one row per distinct
+   * edge, hash-partitioned by {@code lo}: m = m(lo), the smallest of lo's smaller neighbours (or lo itself when
+   * it has a loop), null when lo has neither; done = the edge belongs to a finished star (see the class
+   * comment), which needs every copy of every edge (v, lo) to be without {@code chg}.
    */
   static Dataset<Row> annotate(Dataset<Row> edges, int partitions) {
-    // m(u) is an aggregate by hi, how the input is partitioned: no shuffle.
-    Dataset<Row> byHi = edges.groupBy(col(HI).as("u")).agg(min(col(LO)).as(M));
-    Dataset<Row> atLo = edges.repartition(partitions, col(LO));
-    // Read from the same shuffle as atLo (the exchange is reused): no second shuffle.
-    Dataset<Row> byLo = atLo.groupBy(col(LO).as("r")).agg(bool_and(not(col(CHG))).as("stable"));
-    return atLo
-        .join(byHi.hint("shuffle_hash"), atLo.col(LO).equalTo(byHi.col("u")), "left")
-        .join(byLo.hint("shuffle_hash"), atLo.col(LO).equalTo(byLo.col("r")))
+    Column edge = struct(col(LO).as(KEY), col(HI).as(OTHER), lit(false).as(NODE), col(CHG).as(CHG));
+    Column node = struct(col(HI).as(KEY), col(LO).as(OTHER), lit(true).as(NODE), lit(false).as(CHG));
+    // One sort serves the window and the deduplication: copies of an edge are adjacent, and the first is kept.
+    WindowSpec ordered = Window.partitionBy(col(KEY)).orderBy(col(NODE), col(OTHER));
+    WindowSpec whole = ordered.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    return edges.select(explode(array(edge, node)).as("r")).select(col("r.*"))
+        .repartition(partitions, col(KEY))
         .select(
-            col(HI),
-            col(LO),
+            col(KEY), col(OTHER), col(NODE),
+            min(when(col(NODE), col(OTHER))).over(whole).as(M),
+            bool_and(col(NODE).or(not(col(CHG)))).over(whole).as("stable"),
+            lag(col(OTHER), 1).over(ordered).as("previous"),
+            lag(col(NODE), 1).over(ordered).as("previous_node"))
+        .where(not(col(NODE)).and(not(col("previous_node").eqNullSafe(false).and(col("previous").equalTo(col(OTHER))))))
+        .select(
+            col(OTHER).as(HI),
+            col(KEY).as(LO),
             col(M),
-            col("stable").and(col(M).isNull().or(col(M).equalTo(col(LO)))).as(DONE));
+            col("stable").and(col(M).isNull().or(col(M).equalTo(col(KEY)))).as(DONE));
+  }
+
+  /**
+   * The first annotated edges: one small-star pass (it needs no m) over the input, so that the first large star
+   * already works on stars. Its rows are all marked changed: the pruning test holds only after a large star.
+   *
+   * <p>Input: {@code hi, lo} as {@link #orient} returns them. Output: as {@link #annotate}.
+   */
+  static Dataset<Row> start(Dataset<Row> oriented, int partitions) {
+    Dataset<Row> small = smallStar(oriented.select(col(HI), col(LO), lit(false).as("moved")), partitions);
+    return annotate(small.withColumn(CHG, lit(true)), partitions);
+  }
+
+  /**
+   * The assignment of the nodes of finished stars: each leaf to its root, each root to itself.
+   *
+   * <p>Input: {@code hi, lo, ...} rows of {@link #annotate} marked done (hash-partitioned by {@code lo}). Output:
+   * {@code node, component}, one row per node. No shuffle: a finished star's edges all sit in its root's
+   * partition, and each leaf has exactly one edge.
+   */
+  static Dataset<Row> finished(Dataset<Row> doneEdges) {
+    Dataset<Row> leaves = doneEdges.where(col(HI).notEqual(col(LO))).select(col(HI).as("node"), col(LO).as("component"));
+    Dataset<Row> roots = doneEdges.groupBy(col(LO).as("node")).agg(min(col(LO)).as("component"));
+    return leaves.unionAll(roots);
   }
 
   /**
    * One round on the edges not yet done: a large-star pass then a small-star pass.
    *
-   * <p>Input: {@code hi, lo, m, done} as {@link #annotate} returns it. Output: {@code hi, lo, chg}, deduplicated
-   * and hash-partitioned by {@code hi}, ready for {@link #annotate}.
+   * <p>Input: {@code hi, lo, m, done} as {@link #annotate} returns it. Output: {@code hi, lo, chg}, duplicates
+   * possible, ready for {@link #annotate}.
    */
   static Dataset<Row> round(Dataset<Row> annotated, int partitions) {
-    return dedupe(smallStar(largeStar(annotated.where(not(col(DONE)))), partitions), partitions);
+    return smallStar(largeStar(annotated.where(not(col(DONE)))), partitions);
   }
 
   /**
    * Large star: every edge (v, u) with v > u becomes (v, m(u)); loops stay loops. Output: {@code hi, lo,
-   * moved}, moved marking the edges that changed. A projection: the partitioning by the old {@code lo} stays.
+   * moved}, moved marking the edges that changed. A projection: no shuffle.
    */
   static Dataset<Row> largeStar(Dataset<Row> annotated) {
     return annotated.select(
@@ -109,43 +155,21 @@ final class StarContraction {
    * becomes (w, m) and the edges to m stay (u, m): the group becomes a star centred on m. Each input row gives
    * exactly one output row. A group changed when it holds two distinct {@code lo} or a moved edge.
    *
-   * <p>The group aggregate and the join back are both local to the partitions of {@code hi}: one shuffle.
-   * Output: {@code hi, lo, chg}, not deduplicated.
+   * <p>One shuffle to {@code hi}; the group's minimum reaches each edge through a window. Output: {@code hi, lo,
+   * chg}, not deduplicated.
    */
   static Dataset<Row> smallStar(Dataset<Row> large, int partitions) {
-    Dataset<Row> atHi = large.repartition(partitions, col(HI));
-    Dataset<Row> groups = atHi.groupBy(col(HI).as("g"))
-        .agg(min(col(LO)).as("m2"), max(col(LO)).as("x2"), max(col("moved")).as("mv"));
-    Dataset<Row> joined = atHi.join(groups.hint("shuffle_hash"), atHi.col(HI).equalTo(groups.col("g")));
-    return joined.select(
-        when(col(LO).equalTo(col("m2")), col(HI)).otherwise(col(LO)).as(HI),
-        col("m2").as(LO),
-        col("mv").or(col("m2").notEqual(col("x2"))).as(CHG));
-  }
-
-  /**
-   * Distinct edges, hash-partitioned by {@code hi} alone (so {@link #annotate}'s aggregate by {@code hi} needs
-   * no shuffle), {@code chg} true when any copy has it. Input and output: {@code hi, lo, chg}.
-   */
-  static Dataset<Row> dedupe(Dataset<Row> edges, int partitions) {
-    return edges.repartition(partitions, col(HI))
-        .groupBy(col(HI), col(LO))
-        .agg(max(col(CHG)).as(CHG));
-  }
-
-  /**
-   * The assignment read off finished stars.
-   *
-   * <p>Input: {@code hi, lo}, the edges of finished stars: every non-root node has exactly one row, to its root,
-   * and loops sit only on roots. Output: {@code node, component}, one row per node, component the smallest node
-   * of the component.
-   */
-  static Dataset<Row> assignment(Dataset<Row> stars) {
-    Dataset<Row> leaves = stars.select(col(HI).as("node"), col(LO).as("component"));
-    Dataset<Row> roots = stars.select(col(LO).as("node"), col(LO).as("component"));
-    // No explicit repartition: roots repeat once per leaf, and the map-side partial aggregate drops the copies.
-    return leaves.unionAll(roots)
-        .groupBy(col("node"))
-        .agg(min(col("component")).as("component"));
+    WindowSpec group = Window.partitionBy(col(HI));
+    return large.repartition(partitions, col(HI))
+        .select(
+            col(HI),
+            col(LO),
+            min(col(LO)).over(group).as("m2"),
+            max(col(LO)).over(group).as("x2"),
+            bool_or(col("moved")).over(group).as("mv"))
+        .select(
+            when(col(LO).equalTo(col("m2")), col(HI)).otherwise(col(LO)).as(HI),
+            col("m2").as(LO),
+            col("mv").or(col("m2").notEqual(col("x2"))).as(CHG));
   }
 }

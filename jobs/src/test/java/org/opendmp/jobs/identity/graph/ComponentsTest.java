@@ -52,7 +52,7 @@ class ComponentsTest {
     Dataset<Row> edges = rows(EDGES, e(1, 2), e(2, 1), e(1, 2), e(2, 3), e(3, 2), e(3, 2));
     ComponentsRun run = Components.run(edges, OPTS);
     assertRows(run.assignment(), a(1, 1), a(2, 1), a(3, 1));
-    assertThat(run.starEdges()).isEqualTo(2);
+    assertThat(run.nodes()).isEqualTo(3);
   }
 
   @Test
