@@ -88,6 +88,11 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() {
     long start = System.nanoTime(); // clock-ok: the summary's total time
     PrintWriter printer = spec.commandLine().getOut();
+    java.util.function.Consumer<String> say =
+        line -> {
+          printer.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, line); // clock-ok
+          printer.flush();
+        };
     if (inputs.size() > 2) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--input takes one file (deduplicate) or two (link), got " + inputs.size());
     }
@@ -98,8 +103,8 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     for (Path p : inputs) {
       DelimitedFile f = DelimitedFile.read(p, VERB);
       files.add(f);
-      printer.printf(Locale.ROOT, "read %s: %,d records, %d columns (%s, delimiter %s)%n", p, f.records().size(), f.header().size(),
-          f.charset().name(), f.delimiterName());
+      say.accept(String.format(Locale.ROOT, "read %s: %,d records, %d columns (%s, delimiter %s)", p, f.records().size(),
+          f.header().size(), f.charset().name(), f.delimiterName()));
       if (f.raggedRows() > 0) {
         printer.printf(Locale.ROOT, "  note: %,d rows do not have %d fields (first at line %d): missing fields are null, extra ones ignored%n",
             f.raggedRows(), f.header().size(), f.firstRaggedLine());
@@ -125,10 +130,11 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     MatchSpec match;
     if (specFile != null) {
       match = loadSpec(specFile, dataColumns);
-      printer.println("spec: " + specFile);
+      say.accept("spec: " + specFile);
     } else {
-      printer.println("profiling " + dataColumns.size() + " columns...");
+      say.accept("profiling " + dataColumns.size() + " columns...");
       ColumnProfiler.Profile profile = ColumnProfiler.infer(left, right, dataColumns);
+      say.accept("profiled:");
       profile.columns().forEach(c -> printer.println("  " + c.line()));
       match = profile.spec();
     }
@@ -147,13 +153,11 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     }
     printer.flush();
 
-    try (LinkResult result = ProbabilisticLinker.link(spark, left, right, match, line -> {
-      printer.println(line);
-      printer.flush();
-    })) {
+    try (LinkResult result = ProbabilisticLinker.link(spark, left, right, match, say)) {
       boolean two = right != null;
       long clusterRows = writeClusters(result, out.resolve("clusters.csv"));
       long pairRows = writePairs(result, out.resolve("pairs.csv"), two);
+      say.accept("wrote " + out);
       write(out.resolve("model.json"), result.model().toJson());
       int cores = spark.sparkContext().defaultParallelism();
       double total = (System.nanoTime() - start) / 1e9; // clock-ok

@@ -20,7 +20,9 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,11 +42,6 @@ public final class Comparisons {
     return "g" + i;
   }
 
-  /** The left value of tf-adjusted column {@code i} (what its term frequency is looked up by). */
-  static String tfValue(int i) {
-    return "_tv" + i;
-  }
-
   /** The level index that means "either value is null": neutral, weight 0. */
   public static final int NULL_LEVEL = -1;
 
@@ -52,10 +49,11 @@ public final class Comparisons {
    * The comparison vector of each pair.
    *
    * <p>Input: {@code pairs} with {@code key_l, key_r} and optionally {@code block_rule}; {@code records} from
-   * {@link Records#prepare}. Output, one row per pair: {@code key_l, key_r, block_rule INT} (null when absent),
-   * {@code source_l, record_id_l, source_r, record_id_r}, {@code names_swapped BOOLEAN}, then {@code g0..gN INT}: the
-   * level of each compared column (0 = its first level, ..., {@code levels.size()} = else, -1 = null on either
-   * side), and {@code _tv<i>} the left value of each tf-adjusted column.
+   * {@link Records#prepare}, optionally with {@link Scoring#withTermFrequencies}. Output, one row per pair:
+   * {@code key_l, key_r, block_rule INT} (null when absent), {@code source_l, record_id_l, source_r, record_id_r},
+   * {@code names_swapped BOOLEAN}, then {@code g0..gN INT}: the level of each compared column (0 = its first level,
+   * ..., {@code levels.size()} = else, -1 = null on either side), then {@code _tf<i> DOUBLE} for each tf-adjusted
+   * column: the term frequency of the left record's value (null when the records carry none).
    *
    * <p>Names in both orders: when the spec has a {@code name_swap} pair (a, b), the right record's a and b are
    * exchanged when that makes the two names more similar (sum of Jaro-Winkler similarities, null counting 0), and
@@ -71,11 +69,18 @@ public final class Comparisons {
         pairs.select(col("key_l"), col("key_r"), blockRule.as("block_rule")).join(left, "key_l").join(right, "key_r");
 
     Column swapped = lit(false);
+    Map<String, Column> similarity = new HashMap<>();
     if (!spec.nameSwap().isEmpty()) {
       String a = Records.value(referenced.indexOf(spec.nameSwap().get(0)));
       String b = Records.value(referenced.indexOf(spec.nameSwap().get(1)));
-      Column straight = sim(col(a + "_l"), col(a + "_r")).plus(sim(col(b + "_l"), col(b + "_r")));
-      Column crossed = sim(col(a + "_l"), col(b + "_r")).plus(sim(col(b + "_l"), col(a + "_r")));
+      // The four similarities once each: they decide the order, then serve as the names' own Jaro-Winkler.
+      joined =
+          joined.withColumn("_s_aa", Similarity.jaroWinkler(col(a + "_l"), col(a + "_r")))
+              .withColumn("_s_bb", Similarity.jaroWinkler(col(b + "_l"), col(b + "_r")))
+              .withColumn("_s_ab", Similarity.jaroWinkler(col(a + "_l"), col(b + "_r")))
+              .withColumn("_s_ba", Similarity.jaroWinkler(col(b + "_l"), col(a + "_r")));
+      Column straight = zero(col("_s_aa")).plus(zero(col("_s_bb")));
+      Column crossed = zero(col("_s_ab")).plus(zero(col("_s_ba")));
       joined = joined.withColumn("names_swapped", crossed.gt(straight));
       Column sw = col("names_swapped");
       joined =
@@ -88,6 +93,8 @@ public final class Comparisons {
                               : c.equals(b + "_r") ? when(sw, col(a + "_r")).otherwise(col(b + "_r")).as(c) : col(c))
                   .toArray(Column[]::new));
       swapped = col("names_swapped");
+      similarity.put(spec.nameSwap().get(0), when(sw, col("_s_ab")).otherwise(col("_s_aa")));
+      similarity.put(spec.nameSwap().get(1), when(sw, col("_s_ba")).otherwise(col("_s_bb")));
     }
 
     List<Column> out = new ArrayList<>();
@@ -98,12 +105,13 @@ public final class Comparisons {
     for (int i = 0; i < spec.columns().size(); i++) {
       ColumnSpec c = spec.columns().get(i);
       String v = Records.value(referenced.indexOf(c.name()));
-      out.add(level(c, col(v + "_l"), col(v + "_r")).as(gamma(i)));
+      out.add(level(c, col(v + "_l"), col(v + "_r"), similarity.get(c.name())).as(gamma(i)));
     }
+    List<String> present = Arrays.asList(joined.columns());
     for (String t : spec.tfAdjusted()) {
       int i = spec.columns().indexOf(spec.column(t));
-      String v = Records.value(referenced.indexOf(t));
-      out.add(col(v + "_l").cast("string").as(tfValue(i)));
+      String tf = Scoring.tf(i) + "_l";
+      out.add((present.contains(tf) ? col(tf) : lit(null).cast("double")).as(Scoring.tf(i)));
     }
     return joined.select(out.toArray(Column[]::new));
   }
@@ -116,21 +124,31 @@ public final class Comparisons {
     for (int i = 0; i < referenced.size(); i++) {
       cols.add(col(Records.value(i)).as(Records.value(i) + "_" + s));
     }
+    for (String c : records.columns()) {
+      if (c.startsWith("_tf")) {
+        cols.add(col(c).as(c + "_" + s));
+      }
+    }
     return records.select(cols.toArray(Column[]::new));
   }
 
-  private static Column sim(Column a, Column b) {
-    return coalesce(Similarity.jaroWinkler(a, b), lit(0.0));
+  private static Column zero(Column similarity) {
+    return coalesce(similarity, lit(0.0));
   }
 
   /** The level of one column: the first of its levels that holds, else {@code levels.size()}; -1 on a null. */
   static Column level(ColumnSpec c, Column a, Column b) {
+    return level(c, a, b, null);
+  }
+
+  /** The same, with the pair's Jaro-Winkler similarity already computed ({@code null}: computed here). */
+  static Column level(ColumnSpec c, Column a, Column b, Column similarity) {
     List<Level> levels = c.comparisonLevels();
     boolean date = c.kind() == Kind.DATE;
     Column sa = date ? date_format(a, "yyyy-MM-dd") : a;
     Column sb = date ? date_format(b, "yyyy-MM-dd") : b;
     // Each measure is written once so that Spark evaluates it once per pair (common subexpressions).
-    Column jw = Similarity.jaroWinkler(sa, sb);
+    Column jw = similarity != null ? similarity : Similarity.jaroWinkler(sa, sb);
     int maxEdits = levels.stream().filter(l -> l.type() == Level.Type.LEVENSHTEIN).mapToInt(Level::count).max().orElse(0);
     Column edits = levenshtein(sa, sb, maxEdits);
     Column result = when(a.isNull().or(b.isNull()), lit(NULL_LEVEL));

@@ -58,6 +58,15 @@ public record ModelParams(
     return log2(lambda / (1 - lambda));
   }
 
+  /** The match weight of a comparison vector (levels per column, -1 for null), without term frequencies. */
+  public double matchWeight(int... levels) {
+    double w = priorWeight();
+    for (int i = 0; i < levels.length; i++) {
+      w += columns.get(i).weight(levels[i]);
+    }
+    return w;
+  }
+
   /** How many matching pairs the model expects among all pairs. */
   public double expectedMatches() {
     return lambda * pairSpace;

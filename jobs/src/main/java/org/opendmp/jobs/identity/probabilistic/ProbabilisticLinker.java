@@ -53,8 +53,7 @@ public final class ProbabilisticLinker {
   public static LinkResult link(
       SparkSession spark, Dataset<Row> left, Dataset<Row> right, MatchSpec spec, Consumer<String> report) {
     long start = System.nanoTime(); // clock-ok: the summary's run time
-    Consumer<String> progress =
-        line -> report.accept(String.format(Locale.ROOT, "[%6.1f s] %s", (System.nanoTime() - start) / 1e9, line)); // clock-ok
+    Consumer<String> progress = report;
     LinkType type = linkType(spec, right != null);
     MatchSpec resolved = spec.withLinkType(type);
     List<Dataset<Row>> cached = new ArrayList<>();
@@ -64,7 +63,8 @@ public final class ProbabilisticLinker {
     if (right != null) {
       records = records.unionByName(Records.prepare(right, 1, "right", resolved));
     }
-    records = keep(records, cached);
+    // Term frequencies travel with the records, so that scoring needs no lookup per pair.
+    records = keep(Scoring.withTermFrequencies(records, Scoring.termFrequencies(records, resolved), resolved), cached);
     Row counts =
         records.agg(
                 count(when(col("_side").equalTo(0), 1)), count(when(col("_side").equalTo(1), 1)),
@@ -115,8 +115,7 @@ public final class ProbabilisticLinker {
         model.expectedMatches()));
 
     stage(spark, "dedupe: score pairs");
-    Dataset<Row> tf = keep(Scoring.termFrequencies(records, resolved), cached);
-    Dataset<Row> scored = keep(Scoring.score(vectors, model, tf, resolved), cached);
+    Dataset<Row> scored = keep(Scoring.score(vectors, model, resolved), cached);
     Dataset<Row> links = keep(Clustering.links(scored, resolved.threshold()), cached);
     long linkCount = links.count();
     progress.accept(String.format(Locale.ROOT, "links: %,d pairs with match probability >= %s", linkCount, resolved.threshold()));

@@ -53,7 +53,8 @@ public final class RandomPairs {
     if (fraction >= 1) {
       return records;
     }
-    Column bucket = pmod(xxhash64(col("_key"), lit(seed)), lit(BUCKETS));
+    // By record id and side, not source label: renaming an input does not change the draw.
+    Column bucket = pmod(xxhash64(col("record_id"), col("_side"), lit(seed)), lit(BUCKETS));
     return records.where(bucket.lt(lit((long) Math.ceil(fraction * BUCKETS))));
   }
 }

@@ -118,7 +118,8 @@ public final class Records {
                   regexp_replace(translate(lower(s), ACCENTED, PLAIN), "[œ]", "oe"), "[^\\p{L}\\p{N}]+", " "));
           case EXACT -> lower(s);
           case EMAIL -> regexp_replace(lower(s), "\\s+", "");
-          case PHONE -> regexp_replace(s, "[^0-9]", "");
+          // digits only, without the international 00 (so +33 6... and 0033 6... agree)
+          case PHONE -> regexp_replace(regexp_replace(s, "[^0-9]", ""), "^00", "");
           case POSTCODE -> regexp_replace(upper(s), "[^A-Z0-9]", "");
           case DATE -> throw new IllegalStateException("handled above");
         };

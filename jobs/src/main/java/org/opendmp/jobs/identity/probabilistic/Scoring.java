@@ -1,11 +1,14 @@
 package org.opendmp.jobs.identity.probabilistic;
 
-import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -13,12 +16,19 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 import org.opendmp.jobs.identity.probabilistic.MatchSpec.ColumnSpec;
 import org.opendmp.jobs.identity.probabilistic.ModelParams.ColumnParams;
 
 /** Match weights and probabilities of compared pairs. Pure transforms, no actions. */
 public final class Scoring {
   private Scoring() {}
+
+  /** The term-frequency column of compared column {@code i}. */
+  static String tf(int i) {
+    return "_tf" + i;
+  }
 
   /**
    * How common each value of the tf-adjusted columns is.
@@ -29,25 +39,48 @@ public final class Scoring {
    */
   public static Dataset<Row> termFrequencies(Dataset<Row> records, MatchSpec spec) {
     List<String> referenced = spec.referencedColumns();
-    Dataset<Row> all = null;
+    if (spec.tfAdjusted().isEmpty()) {
+      return records.sparkSession().createDataFrame(List.of(), StructType.fromDDL("tf_column INT, value STRING, tf DOUBLE"));
+    }
+    // All columns in one aggregation: one shuffle whatever the number of tf-adjusted columns.
+    Column[] entries =
+        spec.tfAdjusted().stream()
+            .map(name -> struct(
+                lit(spec.columns().indexOf(spec.column(name))).as("c"),
+                col(Records.value(referenced.indexOf(name))).cast("string").as("v")))
+            .toArray(Column[]::new);
+    Dataset<Row> counts =
+        records.select(explode(array(entries)).as("e"))
+            .where(col("e.v").isNotNull())
+            .groupBy(col("e.c").as("tf_column"), col("e.v").as("value"))
+            .agg(count("*").as("n"));
+    return counts.select(
+        col("tf_column"), col("value"), col("n").divide(sum("n").over(Window.partitionBy("tf_column"))).as("tf"));
+  }
+
+  /**
+   * Adds to each record the term frequency of its value in every tf-adjusted column, so that comparisons carry
+   * it with the pair (no lookup per pair).
+   *
+   * <p>Input: prepared records; {@code tf} from {@link #termFrequencies} (small: one row per distinct value).
+   * Output: the records plus {@code _tf<i> DOUBLE} per tf-adjusted column {@code i} (null when the value is null).
+   * Same grain.
+   */
+  public static Dataset<Row> withTermFrequencies(Dataset<Row> records, Dataset<Row> tf, MatchSpec spec) {
+    List<String> referenced = spec.referencedColumns();
+    Dataset<Row> out = records;
     for (String name : spec.tfAdjusted()) {
       int i = spec.columns().indexOf(spec.column(name));
-      Column v = col(Records.value(referenced.indexOf(name))).cast("string");
-      Dataset<Row> counts = records.select(v.as("value")).where(col("value").isNotNull()).groupBy("value").agg(count("*").as("n"));
-      Dataset<Row> total = counts.agg(org.apache.spark.sql.functions.sum("n").as("total"));
-      Dataset<Row> tf =
-          counts.crossJoin(total).select(lit(i).as("tf_column"), col("value"), col("n").divide(col("total")).as("tf"));
-      all = all == null ? tf : all.unionAll(tf);
+      Dataset<Row> one = tf.where(col("tf_column").equalTo(i)).select(col("value").as("_tfv"), col("tf").as(tf(i)));
+      out = out.join(one, col(Records.value(referenced.indexOf(name))).cast("string").equalTo(col("_tfv")), "left").drop("_tfv");
     }
-    return all == null
-        ? records.sparkSession().createDataFrame(List.of(), org.apache.spark.sql.types.StructType.fromDDL("tf_column INT, value STRING, tf DOUBLE"))
-        : all;
+    return out;
   }
 
   /**
    * Scores compared pairs.
    *
-   * <p>Input: {@link Comparisons#vectors} output; {@code tf} from {@link #termFrequencies}. Output, one row per
+   * <p>Input: {@link Comparisons#vectors} output (with the term frequencies the records carried). Output, one row per
    * pair: {@code source_l, record_id_l, source_r, record_id_r, match_probability DOUBLE, match_weight DOUBLE}
    * (log2 odds: the prior's weight plus every column's), {@code blocking_rule STRING} (the first rule that paired
    * them; null for pairs not from blocking), {@code names_swapped BOOLEAN}, then per compared column
@@ -55,14 +88,8 @@ public final class Scoring {
    * (log2(m/u) of the level; 0 for null; for tf-adjusted columns at the exact level log2(m/tf): a common value
    * weighs less, a rare one more), then {@code key_l, key_r}.
    */
-  public static Dataset<Row> score(Dataset<Row> vectors, ModelParams params, Dataset<Row> tf, MatchSpec spec) {
+  public static Dataset<Row> score(Dataset<Row> vectors, ModelParams params, MatchSpec spec) {
     Dataset<Row> v = vectors;
-    for (String name : spec.tfAdjusted()) {
-      int i = spec.columns().indexOf(spec.column(name));
-      Dataset<Row> one =
-          broadcast(tf.where(col("tf_column").equalTo(i)).select(col("value").as("_tfk" + i), col("tf").as("_tf" + i)));
-      v = v.join(one, col(Comparisons.tfValue(i)).equalTo(col("_tfk" + i)), "left");
-    }
     List<Column> out = new ArrayList<>();
     List<Column> details = new ArrayList<>();
     Column total = lit(params.priorWeight());
@@ -73,7 +100,7 @@ public final class Scoring {
       Column label = when(g.equalTo(Comparisons.NULL_LEVEL), lit("null"));
       Column weight = when(g.equalTo(Comparisons.NULL_LEVEL), lit(0.0));
       if (spec.tfAdjusted().contains(c.name())) {
-        weight = weight.when(g.equalTo(0).and(col("_tf" + i).isNotNull()), lit(ModelParams.log2(p.m().get(0))).minus(log2(col("_tf" + i))));
+        weight = weight.when(g.equalTo(0).and(col(tf(i)).isNotNull()), lit(ModelParams.log2(p.m().get(0))).minus(log2(col(tf(i)))));
       }
       for (int l = 0; l < p.labels().size(); l++) {
         label = label.when(g.equalTo(l), lit(p.labels().get(l)));
