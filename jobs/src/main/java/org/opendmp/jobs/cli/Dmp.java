@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       JobsCommand.class,
       SqlCommand.class,
+      DedupeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Dmp implements Runnable {
