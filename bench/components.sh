@@ -4,7 +4,7 @@
 # JSON line (seconds of each, speedup = graphx/ours, iterations, nodes, edges, machine). See bench/COMPONENTS.md.
 #
 # usage: bench/components.sh [--edges N] [--partitions P] [--mode local|reliable] [--interval K] [--seed S]
-#                            [--graphx true|false] [--warmup N] [--verbose true]
+#                            [--graphx true|false] [--warmup N] [--verbose true] [--aqe true|false]
 # env:   HEAP (default 8g): the -Xmx of the run (driver and executors share one JVM in local mode)
 set -euo pipefail
 cd "$(dirname "$0")/.."

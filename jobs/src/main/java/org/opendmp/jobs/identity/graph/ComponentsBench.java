@@ -20,7 +20,7 @@ import org.opendmp.jobs.identity.graph.ComponentOptions.CheckpointMode;
  * identity graph ({@link IdentityGraphs}), the partitions compared in Spark, one JSON line on stdout.
  *
  * <p>{@code ComponentsBench [--edges N] [--partitions P] [--mode reliable|local] [--interval K] [--seed S]
- * [--graphx true|false] [--warmup N] [--verbose true]}
+ * [--graphx true|false] [--warmup N] [--verbose true] [--aqe true|false]}
  */
 public final class ComponentsBench {
   private ComponentsBench() {}
@@ -39,8 +39,9 @@ public final class ComponentsBench {
     Path tmp = Files.createTempDirectory("components-bench-");
     EnvConfig env = new EnvConfig(tmp.resolve("lake").toString(), tmp.resolve("landing").toString(),
         tmp.resolve("exports").toString(), null, "session", null,
-        new EnvConfig.SparkSettings("local[*]", partitions, "1g", Map.of("spark.default.parallelism",
-            String.valueOf(partitions))));
+        new EnvConfig.SparkSettings("local[*]", partitions, "1g", Map.of(
+            "spark.default.parallelism", String.valueOf(partitions),
+            "spark.sql.adaptive.enabled", a.getOrDefault("aqe", "true"))));
     SparkSession spark = Sessions.open("components-bench", env);
     spark.sparkContext().setLogLevel("WARN");
     JobTimes times = new JobTimes(Boolean.parseBoolean(a.getOrDefault("verbose", "false")));
@@ -101,6 +102,7 @@ public final class ComponentsBench {
     out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
     out.put("partitions", partitions);
     out.put("checkpoint", mode.name().toLowerCase(Locale.ROOT) + " every " + interval);
+    out.put("aqe", spark.conf().get("spark.sql.adaptive.enabled"));
     out.put("ours_job_seconds", rounds);
     out.put("ours_stages", stages);
     System.out.println(json(out));

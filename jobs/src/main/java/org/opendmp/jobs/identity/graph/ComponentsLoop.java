@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives {@link StarContraction} rounds until no edge is left to work on. Each round is one Spark job that
- * computes the round, caches the edges still at work and the stars it found finished, and counts both (the only
- * thing that comes back to the driver). The next round restarts from a one-node plan over that cache; every
- * {@code checkpointInterval} rounds the RDD lineage is cut by a checkpoint.
+ * computes the round, keeps the edges still at work and the nodes of the components it found finished, and
+ * counts both (the only thing that comes back to the driver). The next round starts from a one-node plan over
+ * the kept edges; every {@code checkpointInterval} rounds the RDD lineage is cut by a checkpoint.
  */
 final class ComponentsLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ComponentsLoop.class);
@@ -33,20 +33,20 @@ final class ComponentsLoop {
     int partitions = partitions(spark, opts);
     Materializer keep = new Materializer(spark, opts);
     String callerDescription = sc.getLocalProperty(DESCRIPTION);
-    // Checkpoints stay until the end: the finished stars' caches may need them to recompute a lost block.
-    // Caches go as soon as the next round is cached (released twice is harmless).
+    // Checkpoints stay until the end: the finished components' rows may need them to recompute a lost block.
+    // A round's rows go as soon as the next round's are kept (released twice is harmless).
     List<Dataset<Row>> kept = new ArrayList<>();
     List<Dataset<Row>> finished = new ArrayList<>();
     Dataset<Row> previous = null;
     long nodes = 0;
     try {
       sc.setJobDescription("components: round 0");
-      Dataset<Row> annotated = keep.cache(StarContraction.start(StarContraction.orient(edges), partitions));
+      Dataset<Row> annotated = keep.keep(StarContraction.start(StarContraction.orient(edges), partitions));
       kept.add(annotated);
       for (int round = 0; ; round++) {
-        Dataset<Row> done = keep.cache(StarContraction.finished(annotated.where(col(StarContraction.DONE))));
+        Dataset<Row> done = keep.keep(StarContraction.finished(annotated.where(col(StarContraction.DONE))));
         long[] counts = counts(annotated, done);
-        // Only now, with this round cached, may the previous round's cache go.
+        // Only now, with this round kept, may the previous round's rows go.
         keep.release(previous);
         nodes += counts[1];
         LOG.info("Components round {}: {} edges at work, {} nodes in components finished now", round, counts[0],
@@ -72,15 +72,15 @@ final class ComponentsLoop {
         boolean cut = (round + 1) % opts.checkpointInterval() == 0;
         Dataset<Row> restart;
         if (cut) {
-          restart = keep.cut(annotated); // releases the cache it was read from
+          restart = keep.cut(annotated); // releases the rows it was read from
           kept.add(restart);
           previous = null;
         } else {
-          restart = keep.fresh(annotated);
+          restart = annotated;
           previous = annotated;
         }
         sc.setJobDescription("components: round " + (round + 1));
-        annotated = keep.cache(StarContraction.annotate(StarContraction.round(restart, partitions), partitions));
+        annotated = keep.keep(StarContraction.annotate(StarContraction.round(restart, partitions), partitions));
         kept.add(annotated);
       }
     } finally {
@@ -92,7 +92,7 @@ final class ComponentsLoop {
     }
   }
 
-  /** Edges still at work and edges of stars finished this round, in one job that fills both caches. */
+  /** Edges still at work and nodes of components finished this round, in one job that keeps both. */
   private static long[] counts(Dataset<Row> annotated, Dataset<Row> done) {
     List<Row> rows = annotated.where(not(col(StarContraction.DONE))).agg(count(lit(1)), lit(0).as("which"))
         .unionAll(done.agg(count(lit(1)), lit(1).as("which")))

@@ -32,7 +32,7 @@ final class IdentifierComponents {
   static Dataset<Row> of(Dataset<Row> pairs, ComponentOptions opts) {
     Materializer keep = new Materializer(pairs.sparkSession(), opts);
     for (int salt = 0; salt < SALTS; salt++) {
-      Dataset<Row> nodes = keep.cache(nodes(pairs, salt));
+      Dataset<Row> nodes = keep.keep(nodes(pairs, salt));
       long collisions = nodes.where(col("id").notEqual(col("id_max"))).count();
       if (collisions > 0) {
         LOG.warn("Components: {} xxhash64 collisions between identifiers with salt {}; trying the next salt",
@@ -45,7 +45,7 @@ final class IdentifierComponents {
       Dataset<Row> named = assignment.join(nodes, "node").select(col("id"), col("component"));
       Dataset<Row> labels = named.groupBy(col("component")).agg(min(col("id")).as("label"));
       Dataset<Row> out = named.join(labels, "component").select(col("id"), col("label").as("component"));
-      Dataset<Row> kept = keep.cut(keep.cache(out));
+      Dataset<Row> kept = keep.cut(keep.keep(out));
       keep.release(nodes);
       keep.release(assignment);
       return kept;

@@ -25,7 +25,7 @@ final class IncrementalComponents {
         .where(col("node").isNotNull())
         .distinct();
     // node, component: the touched nodes that are not new, with their previous component.
-    Dataset<Row> before = keep.cache(previous.select(col("node"), col("component"))
+    Dataset<Row> before = keep.keep(previous.select(col("node"), col("component"))
         .join(small(touched, opts), "node"));
     Dataset<Row> links = before.select(col("node").as("src"), col("component").as("dst"));
     Dataset<Row> after = ComponentsLoop.run(edges.unionByName(links), opts).assignment();
@@ -42,7 +42,7 @@ final class IncrementalComponents {
     Dataset<Row> fresh = after.join(known, after.col("node").equalTo(known.col("node")), "left_anti")
         .select(col("node"), lit(null).cast("bigint").as("old_component"), col("component").as("new_component"));
 
-    Dataset<Row> changes = keep.cut(keep.cache(relabelled.unionByName(fresh)));
+    Dataset<Row> changes = keep.cut(keep.keep(relabelled.unionByName(fresh)));
     keep.release(before);
     keep.release(after);
     return changes;

@@ -9,6 +9,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.execution.LogicalRDD$;
@@ -19,9 +20,14 @@ import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
- * Keeps the datasets of an iterative computation: cached between lineage cuts, checkpointed (reliable or local)
- * at the cuts, and released as soon as the next one is kept. Checkpoints keep the output partitioning, so a
- * round that groups by the key its input was partitioned on does not shuffle again.
+ * Keeps the datasets of an iterative computation: each under a one-node plan over its persisted rows, cut from
+ * its lineage by a checkpoint (reliable or local) when asked, and released as soon as it is no longer needed.
+ *
+ * <p>Why not {@code Dataset.persist}: (1) each round reads its input several times, so without a one-node plan
+ * the logical plan of round n holds about 4^n copies of the first one and planning, not computing, dominates
+ * after a few rounds; (2) Spark's cache is found by matching plans, and plans over RDDs are not always matched
+ * (Spark 4.1 without adaptive execution does not), which silently recomputes every round from the start.
+ * Persisting the rows' RDD keeps the lineage (a lost block is recomputed) and the output partitioning.
  */
 final class Materializer {
   private static final Logger LOG = LoggerFactory.getLogger(Materializer.class);
@@ -37,44 +43,41 @@ final class Materializer {
     }
   }
 
-  /** Caches a planned dataset (computed by the first action on it). */
-  Dataset<Row> cache(Dataset<Row> planned) {
-    return planned.persist(StorageLevel.MEMORY_AND_DISK());
-  }
-
   /**
-   * The same rows, cached dataset or not, under a one-node logical plan over the dataset's RDD, keeping its
-   * partitioning. Iterations must restart from such a plan: each round refers to its input several times (self
-   * joins), so without it the logical plan of round n holds about 4^n copies of the first one, and planning, not
-   * computing, dominates after a few rounds. The RDD lineage is kept (recomputable if a cached block is lost).
+   * The same rows under a one-node plan, persisted (MEMORY_AND_DISK) by the first action that computes them,
+   * with the dataset's output partitioning. With adaptive execution on, the shuffle stages of the plan run now.
    */
-  Dataset<Row> fresh(Dataset<Row> ds) {
-    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) ds;
-    // Spark's own way to turn a dataset into a leaf plan (Dataset.checkpoint uses it), without the checkpoint.
-    LogicalRDD leaf = LogicalRDD$.MODULE$.fromDataset(classic.queryExecution().toRdd(), classic, false);
-    return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(), leaf);
+  Dataset<Row> keep(Dataset<Row> planned) {
+    org.apache.spark.sql.classic.Dataset<Row> ds = (org.apache.spark.sql.classic.Dataset<Row>) planned;
+    // Copies: the plan's iterator reuses its row objects, and the persisted partition holds them all.
+    RDD<InternalRow> rows = ds.queryExecution().toRdd().toJavaRDD()
+        .map(InternalRow::copy)
+        .persist(StorageLevel.MEMORY_AND_DISK())
+        .rdd();
+    // Spark's own way to turn a dataset into a leaf plan (Dataset.checkpoint uses it).
+    LogicalRDD leaf = LogicalRDD$.MODULE$.fromDataset(rows, ds, false);
+    return org.apache.spark.sql.classic.Dataset.ofRows(ds.sparkSession(), leaf);
   }
 
   /**
-   * Cuts the lineage of a dataset (cached or not): eagerly checkpointed, then its cache, if any, released. The
-   * result no longer depends on any earlier dataset of the computation.
+   * Cuts the lineage of a kept dataset: eagerly checkpointed from its persisted rows, which are then released.
+   * The result no longer depends on any earlier dataset of the computation.
    */
   Dataset<Row> cut(Dataset<Row> ds) {
     Dataset<Row> kept = mode == CheckpointMode.RELIABLE ? ds.checkpoint(true) : ds.localCheckpoint(true);
-    ds.unpersist(false);
+    release(ds);
     return kept;
   }
 
   /**
-   * Releases a dataset this class kept: its cache, its local checkpoint blocks or its reliable checkpoint
-   * files. Only for datasets no live result depends on any more.
+   * Releases a dataset this class kept or cut: its persisted rows, its local checkpoint blocks or its reliable
+   * checkpoint files. Only for datasets no live result depends on any more. Null and repeated calls are fine.
    */
   void release(Dataset<Row> ds) {
     if (ds == null) {
       return;
     }
-    ds.unpersist(false);
-    LogicalPlan plan = ds.queryExecution().analyzed();
+    LogicalPlan plan = ((org.apache.spark.sql.classic.Dataset<Row>) ds).queryExecution().analyzed();
     if (plan instanceof LogicalRDD logical) {
       RDD<?> rdd = logical.rdd();
       rdd.unpersist(false);
@@ -99,7 +102,7 @@ final class Materializer {
   private static synchronized void ensureCheckpointDir(SparkContext sc, String wanted) {
     Option<String> current = sc.getCheckpointDir();
     if (current.isDefined()) {
-      if (wanted != null && !current.get().startsWith(wanted) && !current.get().contains(wanted)) {
+      if (wanted != null && !current.get().contains(wanted)) {
         LOG.warn("Components: the SparkContext already checkpoints to {}; checkpoint_dir {} is not used",
             current.get(), wanted);
       }
