@@ -133,7 +133,7 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
       say.accept("spec: " + specFile);
     } else {
       say.accept("profiling " + dataColumns.size() + " columns...");
-      ColumnProfiler.Profile profile = ColumnProfiler.infer(left, right, dataColumns);
+      ColumnProfiler.Profile profile = asDedupe(() -> ColumnProfiler.infer(left, right, dataColumns));
       say.accept("profiled:");
       profile.columns().forEach(c -> printer.println("  " + c.line()));
       match = profile.spec();
@@ -153,7 +153,8 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     }
     printer.flush();
 
-    try (LinkResult result = ProbabilisticLinker.link(spark, left, right, match, say)) {
+    MatchSpec applied = match;
+    try (LinkResult result = asDedupe(() -> ProbabilisticLinker.link(spark, left, right, applied, say))) {
       boolean two = right != null;
       long clusterRows = writeClusters(result, out.resolve("clusters.csv"));
       long pairRows = writePairs(result, out.resolve("pairs.csv"), two);
@@ -173,6 +174,16 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     }
     printer.flush();
     return 0;
+  }
+
+  /** Runs a step of the engine, its errors worded as this command's: "Cannot dedupe: why (where)". */
+  private static <T> T asDedupe(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (DmpException e) {
+      String m = e.getMessage();
+      throw m.startsWith("Cannot dedupe") ? e : new DmpException("Cannot dedupe: " + m.replaceFirst("^Cannot [^:]*: ", ""), e);
+    }
   }
 
   /** The columns compared: the header less the id and excluded columns; with two files, those both have. */
