@@ -206,5 +206,7 @@ class DedupeComparisonsTest {
       assertThat(r.getString(0)).startsWith("a\u0001");
       assertThat(r.getString(1)).startsWith("b\u0001");
     });
+    // link_and_dedupe: across the inputs and within each (9 and 11 are both on the right)
+    assertThat(Blocking.candidatePairs(both, spec, LinkType.LINK_AND_DEDUPE).count()).isEqualTo(3);
   }
 }
