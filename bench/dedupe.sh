@@ -5,19 +5,22 @@
 #   bench/dedupe.sh                 1,000 records, then 50 copies (50,000 records)
 #   COPIES="10 50" bench/dedupe.sh  other sizes (copies of 1,000 records)
 #   DMP_HEAP=8g bench/dedupe.sh     JVM heap of each run
-# Prints, per size: records, pairs compared, linkage seconds, pairs compared per second per core, and the
-# pairwise cluster precision / recall / F1 against the truth column.
+# Prints, per size: records, pairs compared, linkage seconds, pairs compared per second per core, the process's
+# CPU seconds (the machine is shared: CPU time varies less than wall time), and the pairwise cluster precision /
+# recall / F1 against the truth column.
 set -euo pipefail
 HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$HOME_DIR/bench/work/dedupe"
 REAL="$HOME_DIR/jobs/src/test/resources/real/persons_fake_1000.csv"
 mkdir -p "$WORK"
 cd "$HOME_DIR"
+# Build once up front so that no run's time includes it.
+bin/dmp --version > /dev/null
 
 run() { # name input
   local name="$1" input="$2" out="$WORK/out_$1"
   echo "== $name: bin/dmp dedupe --input $input --out $out --id-column unique_id --exclude-column cluster"
-  /usr/bin/time -f "%e s wall, %M KB max RSS" bin/dmp dedupe --input "$input" --out "$out" \
+  /usr/bin/time -f "process: %e s wall, %U s user CPU, %S s system CPU, %M KB max RSS" bin/dmp dedupe --input "$input" --out "$out" \
     --id-column unique_id --exclude-column cluster > "$WORK/$name.log" 2>&1 || { cat "$WORK/$name.log"; exit 1; }
   grep -E "^\[|^  (records|blocks|pairs compared|model|links|clusters|time|throughput|total time) " "$WORK/$name.log"
   tail -1 "$WORK/$name.log"

@@ -133,8 +133,8 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
       say.accept("spec: " + specFile);
     } else {
       say.accept("profiling " + dataColumns.size() + " columns...");
-      ColumnProfiler.Profile profile = ColumnProfiler.infer(left, right, dataColumns);
-      say.accept("profiled:");
+      ColumnProfiler.Profile profile = asDedupe(() -> ColumnProfiler.infer(left, right, dataColumns));
+      say.accept("profiled " + dataColumns.size() + " columns:");
       profile.columns().forEach(c -> printer.println("  " + c.line()));
       match = profile.spec();
     }
@@ -153,26 +153,41 @@ final class DedupeCommand implements java.util.concurrent.Callable<Integer> {
     }
     printer.flush();
 
-    try (LinkResult result = ProbabilisticLinker.link(spark, left, right, match, say)) {
-      boolean two = right != null;
-      long clusterRows = writeClusters(result, out.resolve("clusters.csv"));
-      long pairRows = writePairs(result, out.resolve("pairs.csv"), two);
-      say.accept("wrote " + out);
-      write(out.resolve("model.json"), result.model().toJson());
-      int cores = spark.sparkContext().defaultParallelism();
-      double total = (System.nanoTime() - start) / 1e9; // clock-ok
-      List<String> summary = new ArrayList<>(result.summary().lines());
-      summary.add(String.format(Locale.ROOT, "throughput     %,.0f pairs compared per second per core (%d cores)",
-          result.summary().pairsPerSecond() / Math.max(1, cores), cores));
-      summary.add(String.format(Locale.ROOT, "total time     %.1f s (reading, profiling, linking, writing)", total));
-      summary.add(String.format(Locale.ROOT, "wrote          %s: clusters.csv (%,d records), pairs.csv (%,d pairs with probability >= %s),"
-          + " spec.yaml, model.json, summary.txt", out, clusterRows, pairRows, pairFloor(result.spec())));
-      write(out.resolve("summary.txt"), String.join("\n", summary) + "\n");
-      printer.println("summary:");
-      summary.forEach(l -> printer.println("  " + l));
+    MatchSpec applied = match;
+    try (LinkResult result = asDedupe(() -> ProbabilisticLinker.link(spark, left, right, applied, say))) {
+      writeOutputs(result, right != null, spark.sparkContext().defaultParallelism(), start, say);
     }
     printer.flush();
     return 0;
+  }
+
+  /** clusters.csv, pairs.csv, model.json and summary.txt; the summary is printed too. */
+  private void writeOutputs(LinkResult result, boolean two, int cores, long start, java.util.function.Consumer<String> say) {
+    PrintWriter printer = spec.commandLine().getOut();
+    long clusterRows = writeClusters(result, out.resolve("clusters.csv"));
+    long pairRows = writePairs(result, out.resolve("pairs.csv"), two);
+    write(out.resolve("model.json"), result.model().toJson());
+    say.accept("wrote " + out);
+    double total = (System.nanoTime() - start) / 1e9; // clock-ok
+    List<String> summary = new ArrayList<>(result.summary().lines());
+    summary.add(String.format(Locale.ROOT, "throughput     %,.0f pairs compared per second per core (%d cores)",
+        result.summary().pairsPerSecond() / Math.max(1, cores), cores));
+    summary.add(String.format(Locale.ROOT, "total time     %.1f s (reading, profiling, linking, writing)", total));
+    summary.add(String.format(Locale.ROOT, "wrote          %s: clusters.csv (%,d records), pairs.csv (%,d pairs with probability >= %s),"
+        + " spec.yaml, model.json, summary.txt", out, clusterRows, pairRows, pairFloor(result.spec())));
+    write(out.resolve("summary.txt"), String.join("\n", summary) + "\n");
+    printer.println("summary:");
+    summary.forEach(l -> printer.println("  " + l));
+  }
+
+  /** Runs a step of the engine, its errors worded as this command's: "Cannot dedupe: why (where)". */
+  private static <T> T asDedupe(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (DmpException e) {
+      String m = e.getMessage();
+      throw m.startsWith("Cannot dedupe") ? e : new DmpException("Cannot dedupe: " + m.replaceFirst("^Cannot [^:]*: ", ""), e);
+    }
   }
 
   /** The columns compared: the header less the id and excluded columns; with two files, those both have. */

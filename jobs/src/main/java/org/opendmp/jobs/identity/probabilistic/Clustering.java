@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -118,7 +119,10 @@ public final class Clustering {
       rows.add(RowFactory.create(uf.keys.get(i), smallest.get(uf.root(i))));
     }
     sizes.accept(count.values().stream().mapToLong(Long::longValue).toArray());
-    return links.sparkSession().createDataFrame(rows, StructType.fromDDL("_key STRING, label STRING"));
+    // An RDD rather than a local relation, which Spark would copy into every plan built on it.
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(links.sparkSession().sparkContext());
+    int slices = Math.max(1, Math.min(jsc.defaultParallelism(), rows.size() / 10_000 + 1));
+    return links.sparkSession().createDataFrame(jsc.parallelize(rows, slices), StructType.fromDDL("_key STRING, label STRING"));
   }
 
   /** Union-find over string keys with path halving. */

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -160,7 +161,11 @@ public record DelimitedFile(
     fields.add(DataTypes.createStructField("record_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("source", DataTypes.StringType, false));
     columns.forEach(c -> fields.add(DataTypes.createStructField(c, DataTypes.StringType, true)));
-    return spark.createDataFrame(rows, new StructType(fields.toArray(StructField[]::new)));
+    // An RDD, not a local relation: Spark's optimizer evaluates projections over local relations on the driver,
+    // row by row and interpreted, every time a plan over them is optimized.
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slices = Math.max(1, Math.min(jsc.defaultParallelism(), rows.size() / 1000 + 1));
+    return spark.createDataFrame(jsc.parallelize(rows, slices), new StructType(fields.toArray(StructField[]::new)));
   }
 
   // ---- decoding and parsing ----

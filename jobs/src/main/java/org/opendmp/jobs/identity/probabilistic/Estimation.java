@@ -71,6 +71,7 @@ public final class Estimation {
    *     of these. Passing the number of blocked pairs instead reproduces the trap described on this class.
    */
   public static ModelParams fit(List<Pattern> blocked, List<Pattern> random, double pairSpace, List<ColumnSpec> columns, int maxIterations) {
+    pairSpace = Math.max(1, pairSpace); // one record alone: no pair, nothing to estimate, no division by zero
     int k = columns.size();
     int[] sizes = new int[k];
     for (int i = 0; i < k; i++) {

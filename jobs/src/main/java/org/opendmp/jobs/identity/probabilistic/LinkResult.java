@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
  * @param model the fitted parameters
  * @param summary counts and time
  * @param spec the spec that was applied (its link type resolved)
+ * @param cached what the linkage cached in the session, released by {@link #close}
  */
 public record LinkResult(
     Dataset<Row> pairs, Dataset<Row> links, Dataset<Row> clusters, ModelParams model, LinkSummary summary, MatchSpec spec,

@@ -16,6 +16,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.opendmp.common.DmpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.opendmp.jobs.identity.probabilistic.Estimation.Pattern;
 import org.opendmp.jobs.identity.probabilistic.LinkSummary.RuleStats;
 import org.opendmp.jobs.identity.probabilistic.MatchSpec.LinkType;
@@ -44,19 +46,33 @@ public final class ProbabilisticLinker {
   /** Up to this many links, clusters are computed on the driver (a few hundred MB at most); above, in Spark. */
   static final long LOCAL_CLUSTERING_LIMIT = 1_000_000;
 
-  /** Links (or, with {@code right == null}, deduplicates) records. */
+  private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticLinker.class);
+
+  /** Links (or, with {@code right == null}, deduplicates) records; one log line per stage. */
   public static LinkResult link(SparkSession spark, Dataset<Row> left, Dataset<Row> right, MatchSpec spec) {
-    return link(spark, left, right, spec, line -> {});
+    return link(spark, left, right, spec, LOG::info);
   }
 
   /** The same, reporting one line per stage to {@code progress}. */
   public static LinkResult link(
-      SparkSession spark, Dataset<Row> left, Dataset<Row> right, MatchSpec spec, Consumer<String> report) {
-    long start = System.nanoTime(); // clock-ok: the summary's run time
-    Consumer<String> progress = report;
+      SparkSession spark, Dataset<Row> left, Dataset<Row> right, MatchSpec spec, Consumer<String> progress) {
     LinkType type = linkType(spec, right != null);
     MatchSpec resolved = spec.withLinkType(type);
     List<Dataset<Row>> cached = new ArrayList<>();
+    try {
+      return run(spark, left, right, resolved, type, progress, cached);
+    } catch (RuntimeException e) {
+      cached.forEach(Dataset::unpersist); // a failed linkage leaves nothing cached in the caller's session
+      throw e;
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  private static LinkResult run(
+      SparkSession spark, Dataset<Row> left, Dataset<Row> right, MatchSpec resolved, LinkType type,
+      Consumer<String> progress, List<Dataset<Row>> cached) {
+    long start = System.nanoTime(); // clock-ok: the summary's run time
 
     stage(spark, "dedupe: prepare records");
     Dataset<Row> records = Records.prepare(left, 0, "left", resolved);
@@ -138,7 +154,6 @@ public final class ProbabilisticLinker {
             model.converged(), model.lambda(), linkCount, clusterStats[0], clusterStats[1], clusterStats[2], clusterStats[3],
             steps[0], seconds);
     Dataset<Row> linkRows = scored.where(col("match_probability").geq(resolved.threshold()));
-    spark.sparkContext().setJobDescription(null);
     return new LinkResult(scored, linkRows, clusters, model, summary, resolved, List.copyOf(cached));
   }
 

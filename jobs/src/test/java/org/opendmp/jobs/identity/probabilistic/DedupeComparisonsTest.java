@@ -61,6 +61,21 @@ class DedupeComparisonsTest {
   }
 
   @Test
+  void valuesAreNormalisedPerKind() {
+    assertThat(Records.normalise("  Zoé-Hélène  D'Œuvray ", "NAME")).isEqualTo("zoe helene d oeuvray");
+    assertThat(Records.normalise("ÅNGSTRÖM", "STRING")).isEqualTo("angstrom");
+    assertThat(Records.normalise(" N/A ", "NAME")).isNull();
+    assertThat(Records.normalise("unknown", "EMAIL")).isNull();
+    assertThat(Records.normalise(" Ann.Lee @X.com", "EMAIL")).isEqualTo("ann.lee@x.com");
+    assertThat(Records.normalise("+33 (6) 12-34-56-78", "PHONE")).isEqualTo("33612345678");
+    assertThat(Records.normalise("0033 6 12 34 56 78", "PHONE")).isEqualTo("33612345678");
+    assertThat(Records.normalise("1234", "PHONE")).isNull();
+    assertThat(Records.normalise("sw1a 1aa", "POSTCODE")).isEqualTo("SW1A1AA");
+    assertThat(Records.normalise("Gold", "EXACT")).isEqualTo("gold");
+    assertThat(Records.normalise("  ", "NAME")).isNull();
+  }
+
+  @Test
   void swappedNamesStillMatch() {
     Object[][] records = {
       {"1", "Amelia ", "Alexander", "1983-05-19", "ia@x.org"},
@@ -191,5 +206,7 @@ class DedupeComparisonsTest {
       assertThat(r.getString(0)).startsWith("a\u0001");
       assertThat(r.getString(1)).startsWith("b\u0001");
     });
+    // link_and_dedupe: across the inputs and within each (9 and 11 are both on the right)
+    assertThat(Blocking.candidatePairs(both, spec, LinkType.LINK_AND_DEDUPE).count()).isEqualTo(3);
   }
 }
