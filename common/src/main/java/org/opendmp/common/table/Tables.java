@@ -148,9 +148,10 @@ public final class Tables {
           TableDef.of(
               SILVER,
               "id_links",
-              "one row per pair of identifiers and rule: the evidence that they belong to one person",
+              "one row per pair of identifiers and rule: the evidence that they belong to one person; kind is"
+                  + " deterministic, probabilistic (match_weights: the log2 Bayes factor of each compared field) or device",
               "id_type_a STRING, id_value_a STRING, id_type_b STRING, id_value_b STRING, rule STRING, kind STRING,"
-                  + " match_probability DOUBLE, first_seen DATE, last_seen DATE, days_seen INT,"
+                  + " match_probability DOUBLE, match_weights MAP<STRING,DOUBLE>, first_seen DATE, last_seen DATE, days_seen INT,"
                   + " evidence_count BIGINT, last_day_count BIGINT"));
 
   // ---- identity ----
