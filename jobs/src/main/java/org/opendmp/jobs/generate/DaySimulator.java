@@ -27,7 +27,7 @@ final class DaySimulator {
     this.day = day;
     this.web = new WeblogFeed(w.landing, day, w.ids);
     this.ads = new AdFeed(w.landing, day, w.ids);
-    this.store = new StoreFeed(w.landing, day, w.ids);
+    this.store = new StoreFeed(w.landing, day, w.ids, w.people, w.storeRecords);
     this.service = new ServiceFeeds(w.landing, day, w.ids);
     this.session = new Session(w.seed, day, w.values, web, new CollectorFeed(w.landing, day, w.ids),
         new IdSyncFeed(w.landing, day, w.ids), w.crm);

@@ -33,6 +33,9 @@ final class FeedFile implements AutoCloseable {
   private boolean pending;
   private long records;
   private long malformed;
+  /** Bytes written so far, uncompressed: the byte offset the next line starts at (what a line reader reports). */
+  private long offset;
+  private long lastOffset = -1;
 
   FeedFile(Path dir, String source, String dt, String name, String header, LineShape shape, boolean insertMode, long seed) {
     this.source = source;
@@ -84,14 +87,24 @@ final class FeedFile implements AutoCloseable {
       }
     }
     records++;
+    lastOffset = offset;
     line(LineShape.utf8(shape.format(fields)));
     return true;
+  }
+
+  /**
+   * The uncompressed byte offset of the last record written intact: with the file's path under the landing
+   * root, its bronze {@code record_id} ({@code <source>/dt=<dt>/<name>:<offset>}).
+   */
+  String lastRecordId() {
+    return source + "/dt=" + dt + "/" + name + ":" + lastOffset;
   }
 
   private void line(byte[] bytes) {
     try {
       out.write(bytes);
       out.write('\n');
+      offset += bytes.length + 1;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,14 +1,21 @@
 package org.opendmp.jobs.generate;
 
-/** store/: point-of-sale lines (with a loyalty card, or the name and postcode the cashier typed) and wifi logins. */
+import java.util.List;
+
+/**
+ * store/: point-of-sale lines (with a loyalty card, or the name and postcode the cashier typed) and wifi logins.
+ * Every POS line written intact is also noted for truth/store_records.csv with its bronze record_id.
+ */
 final class StoreFeed {
   static final String SOURCE = "store";
   private final FeedFile pos;
   private final FeedFile wifi;
   private final IdRegistry ids;
   private final Day day;
+  private final Person[] people;
+  private final List<String[]> truth;
 
-  StoreFeed(Landing landing, Day day, IdRegistry ids) {
+  StoreFeed(Landing landing, Day day, IdRegistry ids, Person[] people, List<String[]> truth) {
     this.pos = landing.open(SOURCE, day, "pos_transactions.csv.gz",
         "transaction_id,store_id,txn_time,loyalty_card,first_name,last_name,postcode,sku,category,quantity,amount",
         LineShape.csv(',', 11, 2, LineShape.TimeStyle.ISO, 9, 10));
@@ -16,6 +23,8 @@ final class StoreFeed {
         LineShape.csv(',', 5, 0, LineShape.TimeStyle.ISO));
     this.ids = ids;
     this.day = day;
+    this.people = people;
+    this.truth = truth;
   }
 
   /** One line of a transaction; card is null without a loyalty card (then the typed name and postcode). */
@@ -27,6 +36,7 @@ final class StoreFeed {
     };
     if (pos.write(f)) {
       ids.record(user, cardKey);
+      truth.add(new String[] {pos.lastRecordId(), txn, people[user].trueId(), card == null ? "0" : "1"});
     }
   }
 

@@ -16,6 +16,8 @@ final class World {
   final Crm crm;
   final Plans plans;
   final Landing landing;
+  /** The day's intact POS lines for truth/store_records.csv: record_id, transaction_id, true_person_id, card. */
+  final List<String[]> storeRecords = new ArrayList<>();
   private final List<UseCase> useCases = new ArrayList<>();
 
   World(GeneratorSpec spec, Landing landing) {

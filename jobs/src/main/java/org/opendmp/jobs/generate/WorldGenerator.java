@@ -1,5 +1,6 @@
 package org.opendmp.jobs.generate;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,14 +33,23 @@ public final class WorldGenerator {
     deleteTree(truthDir);
     Landing landing = new Landing(landingDir, spec.seed());
     World w = new World(spec, landing);
-    for (int i = 0; i < spec.days(); i++) {
-      Day day = new Day(i, spec.start().plusDays(i));
-      int from = landing.size();
-      new DaySimulator(w, day).run();
-      CrmFeed.write(w, day, truthDir);
-      PartnerFeed.write(w, day);
-      landing.closeAll();
-      progress.accept(progressLine(day, landing.since(from)));
+    try (BufferedWriter storeTruth = TruthFiles.open(truthDir.resolve("store_records.csv"))) {
+      TruthFiles.row(storeTruth, "record_id", "transaction_id", "true_person_id", "loyalty_card");
+      for (int i = 0; i < spec.days(); i++) {
+        Day day = new Day(i, spec.start().plusDays(i));
+        int from = landing.size();
+        new DaySimulator(w, day).run();
+        CrmFeed.write(w, day, truthDir);
+        PartnerFeed.write(w, day);
+        landing.closeAll();
+        for (String[] r : w.storeRecords) {
+          TruthFiles.row(storeTruth, r);
+        }
+        w.storeRecords.clear();
+        progress.accept(progressLine(day, landing.since(from)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     TruthWriter.write(w, spec, truthDir);
     long customers = Stream.of(w.people).filter(p -> p.primary != null).count();

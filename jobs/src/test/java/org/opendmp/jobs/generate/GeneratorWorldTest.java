@@ -54,10 +54,42 @@ class GeneratorWorldTest {
           assertThat(out.resolve("landing/" + source + "/dt=" + dt + "/" + f)).isRegularFile()));
       assertThat(out.resolve("truth/crm_state/dt=" + dt + ".csv")).isRegularFile();
     }
-    for (String f : List.of("persons.csv", "identifiers.csv", "landing_counts.csv", "use_cases.csv")) {
+    for (String f : List.of("persons.csv", "identifiers.csv", "landing_counts.csv", "use_cases.csv", "store_records.csv")) {
       assertThat(out.resolve("truth/" + f)).isRegularFile();
     }
     assertThat(report.records().keySet()).hasSize(9);
+  }
+
+  @Test
+  void storeRecordsNameEveryIntactPosLineByItsBronzeRecordId() throws Exception {
+    Map<String, byte[]> files = new HashMap<>();
+    Map<String, Long> listed = new TreeMap<>();
+    for (String[] r : TestWorlds.rows(out.resolve("truth/store_records.csv"))) {
+      String path = r[0].substring(0, r[0].lastIndexOf(':'));
+      int offset = Integer.parseInt(r[0].substring(r[0].lastIndexOf(':') + 1));
+      byte[] bytes = files.computeIfAbsent(path, f -> {
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(out.resolve("landing/" + f)))) {
+          return in.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(offset == 0 || bytes[offset - 1] == '\n').as(r[0]).isTrue();
+      int end = offset;
+      while (bytes[end] != '\n') {
+        end++;
+      }
+      String[] line = new String(bytes, offset, end - offset, java.nio.charset.StandardCharsets.UTF_8).split(",", -1);
+      assertThat(line[0]).as(r[0]).isEqualTo(r[1]);
+      assertThat(line[3].isEmpty()).as(r[0]).isEqualTo(r[3].equals("0"));
+      listed.merge(path, 1L, Long::sum);
+    }
+    for (String[] row : TestWorlds.rows(out.resolve("truth/landing_counts.csv"))) {
+      if (row[2].startsWith("pos_transactions")) {
+        String path = row[0] + "/dt=" + row[1] + "/" + row[2];
+        assertThat(listed.getOrDefault(path, 0L)).as(path).isEqualTo(Long.parseLong(row[3]) - Long.parseLong(row[4]));
+      }
+    }
   }
 
   @Test
