@@ -48,7 +48,9 @@ class DeviceLinksWorldTest {
     Lake lake = SharedSpark.freshLake();
     spark = lake.spark();
     Path world = Path.of(lake.env().landingRoot()).getParent().resolve("world");
-    WorldGenerator.generate(new GeneratorSpec(world, 1500, 2, D1, 5));
+    // another world: -Ddevice.world.people=N -Ddevice.world.seed=S (the thresholds below were set on this one)
+    WorldGenerator.generate(new GeneratorSpec(world, Integer.getInteger("device.world.people", 1500), 2, D1,
+        Long.getLong("device.world.seed", 5)));
     Files.move(world.resolve("landing"), Path.of(lake.env().landingRoot()));
     conf = IdentityConfig.load(Path.of(lake.env().confDir(), "identity.yaml")).device();
     Dataset<Row> all = null;
@@ -124,7 +126,7 @@ class DeviceLinksWorldTest {
     assertThat(linked).isGreaterThanOrEqualTo(30);
     assertThat(precision).isGreaterThanOrEqualTo(0.9);
     assertThat(householdPrecision).isGreaterThanOrEqualTo(0.97);
-    assertThat(recall).isGreaterThanOrEqualTo(0.25);
+    assertThat(recall).isGreaterThanOrEqualTo(0.4);
   }
 
   @Test
