@@ -41,7 +41,7 @@ import org.opendmp.common.table.Tables;
 public final class DeviceLinks {
   public static final String RULE = "device_ip_ua";
   public static final String KIND = "device";
-  /** Counts beyond the first that add weight: more than this adds nothing. */
+  /** A count adds its weight at most this many times. */
   static final int CAP = 3;
 
   private static final StructType PREVIOUS =
@@ -54,8 +54,10 @@ public final class DeviceLinks {
   private DeviceLinks() {}
 
   /**
-   * The night's device links, in the shape Identity merges into silver.id_links: reads the night's partition of
-   * bronze.web_events and, when {@code weights.nights} is not 0, the device links of previous nights.
+   * The night's device links, in the shape Identity merges into silver.id_links ({@link #links}: {@code
+   * id_type_a, id_value_a, id_type_b, id_value_b, rule, kind, match_probability, match_weights, n}, one row per
+   * pair). Reads the night's partition of bronze.web_events only and, when {@code weights.nights} is not 0, the
+   * device rows of silver.id_links (a scan of that table: off by default).
    */
   public static Dataset<Row> night(SparkSession spark, Lake lake, LocalDate date, DeviceConfig conf) {
     Dataset<Row> previous =
