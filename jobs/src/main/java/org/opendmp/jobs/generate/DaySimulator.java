@@ -14,6 +14,11 @@ final class DaySimulator {
     1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 4, 4.5, 5, 5.5, 5, 4.5, 4.5, 5, 5.5, 6.5, 8, 8.5, 7, 5, 3
   };
 
+  /** The share of sessions on the home line that go on on another device of the person (device switching). */
+  private static final double SWITCH_SHARE = 0.35;
+  /** The share of device-days an own desktop, phone, tablet spends on a shared network (by Device kind). */
+  private static final double[] PUBLIC_SHARE = {0.2, 0.15, 0.05};
+
   private final World w;
   private final Day day;
   private final WeblogFeed web;
@@ -64,7 +69,11 @@ final class DaySimulator {
       Device d = p.devices[r.nextInt(p.devices.length)];
       boolean emailSession = click && s == 0;
       boolean app = d.app && !emailSession && r.nextDouble() < 0.5;
-      session.browse(p, d, app, startTime(r), emailSession ? Session.Purpose.EMAIL_CLICK : Session.Purpose.NORMAL, 0, r);
+      int start = startTime(r);
+      String ip = session.browse(p, d, app, start, emailSession ? Session.Purpose.EMAIL_CLICK : Session.Purpose.NORMAL, 0, null, r);
+      if (!emailSession) {
+        switchDevice(p, d, start, ip);
+      }
     }
     exposure(p, r);
     storeVisit(p, wifiStep, r);
@@ -96,6 +105,36 @@ final class DaySimulator {
           }
           w.useCase(day, a.kind(), p, "appointment=" + id + ";browsed=" + browsed + ";sku=" + Products.skuCode(a.sku()));
         }
+      }
+    }
+  }
+
+  /**
+   * Device switching at home: a session on the home line goes on, with {@link #SWITCH_SHARE}, 2 to 27 minutes
+   * later on another of the person's devices of another kind (phone, desktop, tablet), on the same line. Drawn
+   * from a stream of its own, so that the rest of the person's day draws what it drew without it.
+   */
+  private void switchDevice(Person p, Device first, int start, String ip) {
+    if (!ip.equals(homeIp(w.seed, p))) {
+      return;
+    }
+    SplittableRandom r = Seeds.rng(w.seed, Seeds.SWITCH, day.index, p.id, start);
+    if (r.nextDouble() >= SWITCH_SHARE) {
+      return;
+    }
+    int others = 0;
+    for (Device d : p.devices) {
+      others += d.kind != first.kind ? 1 : 0;
+    }
+    int at = start + 120 + r.nextInt(1500);
+    if (others == 0 || at > 79_200) {
+      return;
+    }
+    int pick = r.nextInt(others);
+    for (Device d : p.devices) {
+      if (d.kind != first.kind && pick-- == 0) {
+        session.browse(p, d, d.app && r.nextDouble() < 0.5, at, Session.Purpose.NORMAL, 0, ip, r);
+        return;
       }
     }
   }
@@ -220,11 +259,25 @@ final class DaySimulator {
     return hour * 3600 + r.nextInt(3600);
   }
 
-  /** The home line of the household, or the mobile network for a phone away from home. */
+  /**
+   * The address of a device on a day: a shared network (office, campus, public wifi) on some device-days of an
+   * own device ({@link #PUBLIC_SHARE}, decided by (owner, slot, day) alone), else the mobile network for a phone
+   * away from home, else the home line of the household.
+   */
   static String ip(long seed, Day day, Person p, Device d, SplittableRandom r) {
     boolean mobile = d.kind == Device.PHONE && r.nextDouble() < 0.6;
-    long h = mobile ? Seeds.hash(seed, Seeds.DEVICE, d.owner, d.slot, day.index) : Seeds.hash(seed, Seeds.HOUSEHOLD, p.household, 1, 0);
-    int[] nets = mobile ? FrenchData.MOBILE_NETS : FrenchData.HOME_NETS;
+    long pub = Seeds.hash(seed, Seeds.PUBLIC, d.owner, d.slot, day.index);
+    if (!d.household && Seeds.unit(pub) < PUBLIC_SHARE[d.kind]) {
+      return FrenchData.PUBLIC_IPS[(int) ((pub & 0xFFFF) % FrenchData.PUBLIC_IPS.length)];
+    }
+    return mobile ? address(FrenchData.MOBILE_NETS, Seeds.hash(seed, Seeds.DEVICE, d.owner, d.slot, day.index)) : homeIp(seed, p);
+  }
+
+  static String homeIp(long seed, Person p) {
+    return address(FrenchData.HOME_NETS, Seeds.hash(seed, Seeds.HOUSEHOLD, p.household, 1, 0));
+  }
+
+  private static String address(int[] nets, long h) {
     return nets[(int) ((h >>> 60) % nets.length)] + "." + ((h >>> 16) & 0xFF) + "." + ((h >>> 8) & 0xFF) + "." + (1 + (h & 0xFF) % 254);
   }
 }

@@ -125,6 +125,11 @@ final class FrenchData {
   /** First octets of French residential and mobile access networks. */
   static final int[] HOME_NETS = {78, 80, 82, 86, 88, 90, 92, 109, 176, 37};
   static final int[] MOBILE_NETS = {37, 80, 92, 176};
+  /**
+   * Shared networks (a corporate proxy, a campus, station and shopping-centre wifi): many people of every
+   * household behind one address, on desktops and phones alike. Their addresses are no evidence of anything.
+   */
+  static final String[] PUBLIC_IPS = {"193.51.24.10", "212.27.38.253", "62.210.16.6", "81.255.120.33"};
 
   static final String[] CALL_REASONS = {"devis", "livraison", "sav", "conseil", "retour"};
 

@@ -21,6 +21,8 @@ final class Seeds {
   static final long IDS = 11;
   static final long DEVICE = 12;
   static final long ORDER = 13;
+  static final long PUBLIC = 14;
+  static final long SWITCH = 15;
 
   private Seeds() {}
 

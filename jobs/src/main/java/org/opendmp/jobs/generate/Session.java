@@ -40,8 +40,13 @@ final class Session {
   }
 
   void browse(Person p, Device d, boolean app, int start, Purpose purpose, int sku, SplittableRandom r) {
+    browse(p, d, app, start, purpose, sku, null, r);
+  }
+
+  /** A session from a given address (null: the device's address of the day); returns the address used. */
+  String browse(Person p, Device d, boolean app, int start, Purpose purpose, int sku, String ip, SplittableRandom r) {
     boolean planted = purpose == Purpose.CAR_SEARCH || purpose == Purpose.ABANDON || purpose == Purpose.CALL_BROWSE;
-    Visit v = visit(p, d, app, start, planted, r);
+    Visit v = visit(p, d, app, start, planted, ip, r);
     String entryRef = Seeds.pick(r, REFERRERS);
     if (purpose == Purpose.EMAIL_CLICK) {
       String eh = Identifiers.emailSha256(values.email(p, p.emailGen, false));
@@ -82,9 +87,10 @@ final class Session {
     if (inCart > 0) {
       checkoutOrAbandon(p, v, purpose, cart, inCart, app, r);
     }
+    return v.ip;
   }
 
-  private Visit visit(Person p, Device d, boolean app, int start, boolean planted, SplittableRandom r) {
+  private Visit visit(Person p, Device d, boolean app, int start, boolean planted, String ip, SplittableRandom r) {
     Visit v = new Visit();
     v.user = p.id;
     v.sec = start;
@@ -111,7 +117,7 @@ final class Session {
     } else if (r.nextDouble() < 0.01) {
       v.login = Seeds.pick(r, Visit.JUNK);
     }
-    v.ip = DaySimulator.ip(seed, day, p, d, r);
+    v.ip = ip != null ? ip : DaySimulator.ip(seed, day, p, d, r);
     v.ua = app ? d.appUserAgent() : d.userAgent();
     return v;
   }

@@ -8,7 +8,8 @@
  * <p>How it is built, one concern per class:
  * <ul>
  *   <li>people: {@code Population} (households, attributes, devices), {@code Person}, {@code Device};
- *   <li>behaviour: {@code DaySimulator} (a person's day), {@code Session} (browsing), {@code StoreTicket},
+ *   <li>behaviour: {@code DaySimulator} (a person's day, addresses: home line, mobile network, shared networks;
+ *       device switching at home), {@code Session} (browsing), {@code StoreTicket},
  *       {@code Crm}/{@code CrmRecord} (the CRM and its daily changes), {@code Plans} (the planted use cases);
  *   <li>feeds: {@code WeblogFeed}, {@code CollectorFeed}, {@code AdFeed}, {@code IdSyncFeed}, {@code StoreFeed},
  *       {@code ServiceFeeds} (call center, catalog), {@code CrmFeed}, {@code PartnerFeed}, all writing through

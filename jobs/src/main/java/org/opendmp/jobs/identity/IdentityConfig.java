@@ -13,8 +13,10 @@ import org.opendmp.common.config.Yaml;
  * @param rules which co-occurrences of identifier types, from which source, make a link
  * @param maxLoginsPerCookie a cookie seen with more logins in a night is shared: its cookie-login links are cut
  * @param probabilistic the probabilistic rules ({@link ProbabilisticLinks}); absent: {@link ProbabilisticConfig#DEFAULTS}
+ * @param device the device-linking layer (optional: {@link DeviceConfig#DEFAULTS})
  */
-public record IdentityConfig(List<Rule> rules, Integer maxLoginsPerCookie, ProbabilisticConfig probabilistic) {
+public record IdentityConfig(
+    List<Rule> rules, Integer maxLoginsPerCookie, ProbabilisticConfig probabilistic, DeviceConfig device) {
   /** The identifier types of DESIGN.md §3; {@code partner_uid:*} stands for every partner. */
   public static final Set<String> ID_TYPES =
       Set.of("cookie", "login", "crm_id", "email_sha256", "phone_sha256", "loyalty_card", "maid", "ad_cookie", "partner_uid:*");
@@ -23,6 +25,7 @@ public record IdentityConfig(List<Rule> rules, Integer maxLoginsPerCookie, Proba
     rules = List.copyOf(ConfigError.required(rules, "rules"));
     maxLoginsPerCookie = ConfigError.inRange(ConfigError.orDefault(maxLoginsPerCookie, 1), 1, 1000, "max_logins_per_cookie");
     probabilistic = ConfigError.orDefault(probabilistic, ProbabilisticConfig.DEFAULTS);
+    device = ConfigError.orDefault(device, DeviceConfig.DEFAULTS);
     Set<String> names = new HashSet<>();
     for (Rule r : rules) {
       if (!names.add(r.name())) {
