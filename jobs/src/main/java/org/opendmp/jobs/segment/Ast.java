@@ -10,6 +10,58 @@ import java.util.List;
 public final class Ast {
   private Ast() {}
 
+  /**
+   * Canonical text with every and/or/not group in parentheses: {@code (a and (b or c))}. Parsing it again gives
+   * the same tree (positions aside); tests and logs use it to show how a rule was read.
+   */
+  public static String text(Expr e) {
+    if (e instanceof And a) {
+      return a.terms().stream().map(Ast::text).collect(java.util.stream.Collectors.joining(" and ", "(", ")"));
+    }
+    if (e instanceof Or o) {
+      return o.terms().stream().map(Ast::text).collect(java.util.stream.Collectors.joining(" or ", "(", ")"));
+    }
+    if (e instanceof Not n) {
+      return "(not " + text(n.term()) + ")";
+    }
+    if (e instanceof Compare c) {
+      return c.ref().text() + " " + c.op().sql() + " " + c.value().text();
+    }
+    if (e instanceof InList in) {
+      return in.ref().text() + (in.negated() ? " not in (" : " in (")
+          + in.values().stream().map(Literal::text).collect(java.util.stream.Collectors.joining(", ")) + ")";
+    }
+    if (e instanceof IsNull n) {
+      return n.ref().text() + (n.negated() ? " is not null" : " is null");
+    }
+    if (e instanceof BoolRef b) {
+      return b.ref().text();
+    }
+    if (e instanceof PartnerCode p) {
+      return "has_partner_segment('" + p.code().replace("'", "''") + "')";
+    }
+    EventCount c = (EventCount) e;
+    Window w = c.window();
+    String window = w.fromAgo() == 0 ? "within " + (w.toAgo() + 1) + "d" : "between " + w.fromAgo() + "d and " + w.toAgo() + "d ago";
+    Sequence s = c.sequence();
+    String sequence = s == null ? ""
+        : ", " + s.direction().name().toLowerCase(java.util.Locale.ROOT) + " " + text(s.filter()) + " within " + s.maxGapDays() + "d";
+    return "count(" + text(c.filter()) + ", " + window + sequence + ") " + c.op().sql() + " " + c.value();
+  }
+
+  private static String text(EventFilter f) {
+    return f.tests().stream()
+        .map(t -> t.field() + (t.values().size() == 1 && !t.negated() ? " = " + quote(t.values().get(0))
+            : t.values().size() == 1 ? " != " + quote(t.values().get(0))
+            : (t.negated() ? " not in (" : " in (")
+                + t.values().stream().map(Ast::quote).collect(java.util.stream.Collectors.joining(", ")) + ")"))
+        .collect(java.util.stream.Collectors.joining(" and "));
+  }
+
+  private static String quote(String v) {
+    return v.matches("[a-z_][a-z0-9_]*") ? v : "'" + v.replace("'", "''") + "'";
+  }
+
   /** A boolean expression. */
   public sealed interface Expr permits And, Or, Not, Compare, InList, IsNull, BoolRef, PartnerCode, EventCount {
     int pos();
