@@ -2,6 +2,7 @@ package org.opendmp.jobs.segment;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.opendmp.jobs.segment.SegmentsConfig.Segment;
 
@@ -55,12 +56,12 @@ public record CompiledSegments(
    * does).
    */
   public StructType inputSchema() {
-    StructType s = new StructType().add("person_id", "STRING", false);
+    StructType s = new StructType().add("person_id", DataTypes.StringType, false);
     for (String c : new java.util.TreeSet<>(inputColumns.keySet())) {
       s = s.add(c, inputColumns.get(c).sparkType());
     }
     for (EventAggregate a : eventAggregates) {
-      s = s.add(a.column(), a.kind() == EventAggregate.Kind.COUNT ? "BIGINT" : "ARRAY<STRUCT<ago: INT, n: BIGINT>>");
+      s = s.add(a.column(), a.sparkType());
     }
     return s;
   }

@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One per-person aggregate of the daily event counts that compiled rules read, computed by {@link
@@ -54,6 +57,14 @@ public record EventAggregate(Kind kind, List<Condition> filter, int fromAgo, int
   /** Canonical text, e.g. {@code count[0..6] event_type IN ('cart_add')}: equal aggregates, equal text. */
   public String description() {
     return kind.name().toLowerCase(java.util.Locale.ROOT) + "[" + fromAgo + ".." + toAgo + "] " + filterSql();
+  }
+
+  /** BIGINT for COUNT, ARRAY&lt;STRUCT&lt;ago: INT, n: BIGINT&gt;&gt; for DAYS. */
+  public DataType sparkType() {
+    return kind == Kind.COUNT
+        ? DataTypes.LongType
+        : DataTypes.createArrayType(
+            new StructType().add("ago", DataTypes.IntegerType).add("n", DataTypes.LongType));
   }
 
   /** The input-frame column: {@code event__count__<hash>} or {@code event__days__<hash>}. */

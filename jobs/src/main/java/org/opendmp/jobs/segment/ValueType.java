@@ -1,23 +1,24 @@
 package org.opendmp.jobs.segment;
 
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
 /**
  * The type of a name the segment language can read, and of the input-frame column behind it. NUMBER is any
  * Spark numeric type (BIGINT counts, DECIMAL amounts, DOUBLE scores); TEXT_LIST is ARRAY&lt;STRING&gt;.
  */
 public enum ValueType {
-  NUMBER("a number", "DOUBLE"),
-  TEXT("a text", "STRING"),
-  BOOLEAN("a boolean", "BOOLEAN"),
-  DATE("a date", "DATE"),
-  TIMESTAMP("a timestamp", "TIMESTAMP"),
-  TEXT_LIST("a list of codes", "ARRAY<STRING>");
+  NUMBER("a number"),
+  TEXT("a text"),
+  BOOLEAN("a boolean"),
+  DATE("a date"),
+  TIMESTAMP("a timestamp"),
+  TEXT_LIST("a list of codes");
 
   private final String described;
-  private final String sparkType;
 
-  ValueType(String described, String sparkType) {
+  ValueType(String described) {
     this.described = described;
-    this.sparkType = sparkType;
   }
 
   /** "a number", for messages. */
@@ -26,7 +27,14 @@ public enum ValueType {
   }
 
   /** The Spark SQL type of the input column (for NUMBER: any numeric type is accepted, DOUBLE is nominal). */
-  public String sparkType() {
-    return sparkType;
+  public DataType sparkType() {
+    return switch (this) {
+      case NUMBER -> DataTypes.DoubleType;
+      case TEXT -> DataTypes.StringType;
+      case BOOLEAN -> DataTypes.BooleanType;
+      case DATE -> DataTypes.DateType;
+      case TIMESTAMP -> DataTypes.TimestampType;
+      case TEXT_LIST -> DataTypes.createArrayType(DataTypes.StringType);
+    };
   }
 }
