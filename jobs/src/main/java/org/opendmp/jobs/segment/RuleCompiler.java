@@ -169,7 +169,7 @@ public final class RuleCompiler {
     String lit = literal(c.ref(), t, c.value());
     if (c.op().isOrdering() && (t == ValueType.BOOLEAN || t == ValueType.TEXT_LIST)) {
       throw new RuleError(
-          c.ref().text() + " is " + t.described() + ": only =, != " + (t == ValueType.TEXT_LIST ? "and in" : "")
+          c.ref().text() + " is " + t.described() + ": only " + (t == ValueType.TEXT_LIST ? "=, != and in" : "= and !=")
               + " apply, not " + c.op().sql(),
           c.pos());
     }

@@ -156,7 +156,7 @@ class SegmentCompilerTest {
           trait.product_views_30d              | 1  | trait.product_views_30d is a number, not a condition: compare it (e.g. trait.product_views_30d >= 1)
           profile.region = 1                   | 18 | profile.region is a text, it cannot be compared with 1
           profile.vip = 'yes'                  | 15 | profile.vip is a boolean, it cannot be compared with 'yes'
-          profile.vip > true                   | 13 | profile.vip is a boolean: only =, !=  apply, not >
+          profile.vip > true                   | 13 | profile.vip is a boolean: only = and != apply, not >
           profile.vip in (true)                | 13 | profile.vip is a boolean: write profile.vip or not profile.vip
           profile.customer_since > '2020-13-01' | 26 | profile.customer_since is a date: expected 'YYYY-MM-DD', got '2020-13-01'
           profile.customer_since > 2020        | 26 | profile.customer_since is a date, it cannot be compared with 2020 (dates are quoted: '2026-11-02')

@@ -1,5 +1,6 @@
 package org.opendmp.jobs.segment;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +49,8 @@ class SegmentSparkTest {
         seg("retarget", "count(event in (product_view, cart_abandon) and channel in (web, app), within 14d) >= 1"
             + " and not segment.buyers and not segment.store_visit"),
         seg("car", "count(event = product_view and category = 'cars', within 30d) >= 1"
-            + " and partner.age_band is not null and partner.csp is not null"),
+            + " and partner.age_band in ('age_25_34', 'age_35_44') and partner.csp is not null"),
+        seg("auto", "has_partner_segment('auto_intender') and not partner.age_band = 'age_25_34'"),
         seg("store_visit", "count(event = wifi_login, within 7d, after event = cart_abandon and channel in (web, app) within 3d) >= 1"),
         seg("buyers", "count(event in (purchase, store_purchase), within 30d) >= 1"),
         seg("lapsed_viewers", "count(event = product_view, between 3d and 29d ago) >= 1 and count(event = product_view, within 3d) = 0"),
@@ -77,22 +79,26 @@ class SegmentSparkTest {
     Dataset<Row> aggregates = SegmentFrames.eventAggregates(daily, D, segments.eventAggregates());
     Dataset<Row> persons = rows(
         "person_id STRING, profile__vip BOOLEAN, trait__revenue_90d DECIMAL(18,2), partner__age_band ARRAY<STRING>,"
-            + " partner__csp ARRAY<STRING>",
-        new Object[] {"p1", false, null, new String[] {"age_25_34"}, new String[] {"csp_cadre"}},
-        new Object[] {"p2", null, new java.math.BigDecimal("99.99"), new String[] {"age_25_34"}, new String[] {}},
-        new Object[] {"p3", false, new java.math.BigDecimal("100.00"), null, null},
-        new Object[] {"p4", false, null, null, null},
-        new Object[] {"p5", null, null, null, null},
-        new Object[] {"p6", null, null, null, null},
-        new Object[] {"p7", null, null, null, null},
-        new Object[] {"p8", null, null, null, null},
-        new Object[] {"p9", true, null, null, null});
+            + " partner__csp ARRAY<STRING>, partner__codes ARRAY<STRING>",
+        new Object[] {"p1", false, null, new String[] {"age_25_34"}, new String[] {"csp_cadre"},
+            new String[] {"age_25_34", "csp_cadre", "auto_intender"}},
+        new Object[] {"p2", null, new java.math.BigDecimal("99.99"), new String[] {"age_25_34"}, new String[] {},
+            new String[] {"age_25_34"}},
+        new Object[] {"p3", false, new java.math.BigDecimal("100.00"), null, null, new String[] {"auto_intender"}},
+        new Object[] {"p4", false, null, new String[] {"age_55_64"}, null, new String[] {"age_55_64", "auto_intender"}},
+        new Object[] {"p5", null, null, null, null, null},
+        new Object[] {"p6", null, null, null, null, null},
+        new Object[] {"p7", null, null, null, null, null},
+        new Object[] {"p8", null, null, null, null, null},
+        new Object[] {"p9", true, null, null, null, null});
     Dataset<Row> input = persons.join(aggregates.withColumnRenamed("person_id", "a_person"),
             col("person_id").equalTo(col("a_person")), "left").drop("a_person");
     SegmentFrames.checkInput(input.schema(), segments);
 
     assertRows(SegmentFrames.qualify(input, segments).select("segment_id", "person_id"),
         new Object[] {"car", "p1"},
+        new Object[] {"auto", "p3"},
+        new Object[] {"auto", "p4"},
         new Object[] {"store_visit", "p3"},
         new Object[] {"store_visit", "p7"},
         new Object[] {"buyers", "p5"},
@@ -121,8 +127,9 @@ class SegmentSparkTest {
     List<EventAggregate> aggs = segments.eventAggregates();
     Dataset<Row> out = SegmentFrames.eventAggregates(daily, D, aggs);
     assertThat(out.columns()).containsExactly("person_id", aggs.get(0).column(), aggs.get(1).column(), aggs.get(2).column());
-    assertRows(out.select(col("person_id"), col(aggs.get(0).column()).cast("string"),
-            col(aggs.get(1).column()).cast("string"), col(aggs.get(2).column())),
+    // DAYS lists come in no particular order: sorted here
+    assertRows(out.select(col("person_id"), array_sort(col(aggs.get(0).column())).cast("string"),
+            array_sort(col(aggs.get(1).column())).cast("string"), col(aggs.get(2).column())),
         new Object[] {"p1", "[{0, 2}]", "[{1, 1}, {1, 4}, {9, 1}]", 5L},
         new Object[] {"p2", "[]", "[]", 5L});
   }
