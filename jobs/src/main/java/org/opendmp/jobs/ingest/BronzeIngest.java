@@ -130,8 +130,10 @@ public final class BronzeIngest {
     double ratio = total == 0 ? 0 : (double) p.rejects() / total;
     double max = conf.maxRejectRatio(source);
     gate.check(
-        p.table().fullName(), "reject_ratio", QualityGate.Level.ERROR, ratio <= max, ratio, "<= " + max,
-        String.format("reject ratio %.2f%% exceeds %.2f%% (first reasons: %s)", 100 * ratio, 100 * max, firstReasons(p.reasons())));
+        p.table().fullName(), "reject_ratio", QualityGate.Level.ERROR, ratio <= max || p.rejects() < conf.minRejects(), ratio,
+        "<= " + max + " (from " + conf.minRejects() + " rejects on)",
+        String.format("reject ratio %.2f%% exceeds %.2f%% (%d rejects; first reasons: %s)", 100 * ratio, 100 * max, p.rejects(),
+            firstReasons(p.reasons())));
     boolean required = conf.required(source);
     gate.check(
         p.table().fullName(), "row_count", required ? QualityGate.Level.ERROR : QualityGate.Level.WARN,

@@ -13,6 +13,8 @@ import org.opendmp.common.ids.IdNormalizer;
  *
  * @param defaultCountry country of national phone numbers (E.164 normalisation)
  * @param maxRejectRatio default share of a feed's records that may be rejected before the job fails
+ * @param minRejects the ratio is enforced only from this many rejects on (default 5): one bad line in a 15-line
+ *     call-center file is 6.7% and must not stop the night; the rejects are kept either way
  * @param junkValues identifier values that mean "none" on top of the built-in list
  * @param junkRegex a regex of identifier values that mean "none" (matched on the trimmed value)
  * @param feeds per landing source: whether it must arrive every night, and its own reject ratio
@@ -20,6 +22,7 @@ import org.opendmp.common.ids.IdNormalizer;
 public record IngestConfig(
     String defaultCountry,
     Double maxRejectRatio,
+    Integer minRejects,
     List<String> junkValues,
     String junkRegex,
     Map<String, Feed> feeds) {
@@ -31,6 +34,7 @@ public record IngestConfig(
   public IngestConfig {
     defaultCountry = ConfigError.orDefault(defaultCountry, "FR");
     maxRejectRatio = ConfigError.inRange(ConfigError.orDefault(maxRejectRatio, 0.05), 0.0, 1.0, "max_reject_ratio");
+    minRejects = ConfigError.inRange(ConfigError.orDefault(minRejects, 5), 1, 1_000_000, "min_rejects");
     junkValues = List.copyOf(ConfigError.orDefault(junkValues, List.of()));
     feeds = Map.copyOf(ConfigError.orDefault(feeds, Map.of()));
     for (String source : feeds.keySet()) {

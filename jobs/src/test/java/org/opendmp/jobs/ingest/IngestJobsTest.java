@@ -182,10 +182,10 @@ class IngestJobsTest {
   @Test
   void tooManyRejectsFailTheJobAndCommitNothing() {
     LocalDate d3 = LocalDate.parse("2026-11-04");
-    landing.write("weblogs", d3, "access-web1.log", null, lines(10, i -> accessLine(i, "/", true), "x", "y", "z", "w"));
+    landing.write("weblogs", d3, "access-web1.log", null, lines(10, i -> accessLine(i, "/", true), "x", "y", "z", "w", "v"));
     JobRunner.Outcome o = JobRunner.run(JobRegistry.byName("ingest_weblogs"), lake, d3);
     assertThat(o.ok()).isFalse();
-    assertThat(o.message()).contains("reject ratio 28.57% exceeds 5.00%", "not a combined log line x4", "bronze.web_events");
+    assertThat(o.message()).contains("reject ratio 33.33% exceeds 5.00%", "5 rejects", "not a combined log line x5", "bronze.web_events");
     assertThat(lake.readDate(Tables.WEB_EVENTS, d3).count()).isZero();
     assertThat(lake.readDate(Tables.rejectsOf(Tables.WEB_EVENTS), d3).count()).isZero();
     Row check = lake.readDate(Tables.QUALITY_RESULTS, d3).where("check_name = 'reject_ratio'").first();
