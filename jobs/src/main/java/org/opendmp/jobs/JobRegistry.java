@@ -45,9 +45,10 @@ public final class JobRegistry {
               List.of("bronze.web_events", "bronze.ad_events", "bronze.id_sync", "bronze.crm_customers", "bronze.store_transactions",
                   "bronze.store_wifi_logins", "bronze.callcenter_appointments", "bronze.catalog_mailings"),
               List.of("silver.events", "silver.id_observations", "silver.customers", "silver.identifiers"), Conform::new),
-          new JobSpec("identity", "identity", "Deterministic links, stable person ids, merges and the identity audit",
-              List.of("silver.id_observations", "silver.events", "identity.id_graph"),
-              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.audit"), Identity::new));
+          new JobSpec("identity", "identity",
+              "Deterministic, probabilistic and device links; stable person ids under the guards; merges, splits, households, audit",
+              List.of("silver.id_observations", "silver.events", "silver.customers_pii", "bronze.web_events", "silver.id_links", "identity.id_graph"),
+              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.households", "identity.audit"), Identity::new));
 
   private JobRegistry() {}
 

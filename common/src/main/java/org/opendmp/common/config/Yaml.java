@@ -170,10 +170,11 @@ public final class Yaml {
     }
     try {
       List<String> lines = Files.readAllLines(file);
+      // block style ("  key: v", "- key: v") or flow style ("{a: 1, key: v}")
       java.util.regex.Pattern p =
-          java.util.regex.Pattern.compile("^\\s*-?\\s*" + java.util.regex.Pattern.quote(last) + "\\s*:.*");
+          java.util.regex.Pattern.compile("(^\\s*-?\\s*|[{,]\\s*)" + java.util.regex.Pattern.quote(last) + "\\s*:");
       for (int i = 0; i < lines.size(); i++) {
-        if (p.matcher(lines.get(i)).matches()) {
+        if (p.matcher(lines.get(i)).find()) {
           return ", line " + (i + 1);
         }
       }

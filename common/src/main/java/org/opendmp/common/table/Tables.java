@@ -167,9 +167,20 @@ public final class Tables {
           TableDef.of(
               Zone.IDENTITY,
               "person_merges",
-              "one row per person id absorbed into another on a night, with a rule of the links that joined them",
-              "old_person_id STRING, new_person_id STRING, rule STRING, run_date DATE",
+              "one row per identity event of a night: a person id absorbed into another (event merge, with a link"
+                  + " that joined them) or a link cut because it would have joined two values of a unique type or"
+                  + " made a person too large (event split: old_person_id and new_person_id are the two sides)",
+              "event STRING, old_person_id STRING, new_person_id STRING, rule STRING, id_type_a STRING, id_value_a STRING,"
+                  + " id_type_b STRING, id_value_b STRING, reason STRING, run_date DATE",
               "run_date"));
+  public static final TableDef HOUSEHOLDS =
+      register(
+          TableDef.of(
+              Zone.IDENTITY,
+              "households",
+              "one row per person that shares a device or account with others: its household_id, stable across nights"
+                  + " (persons tied by a shared identifier, e.g. a family computer's cookie with several logins)",
+              "person_id STRING, household_id STRING, first_seen DATE, last_changed DATE"));
   public static final TableDef AUDIT =
       register(
           TableDef.of(

@@ -26,6 +26,15 @@ public final class DailyCounts {
    * @param total the table's total column; {@code lastDay} its last-day count column
    */
   public static void merge(DeltaTable target, Dataset<Row> day, List<String> keys, LocalDate date, String total, String lastDay) {
+    merge(target, day, keys, date, total, lastDay, List.of());
+  }
+
+  /**
+   * As above; the {@code latest} columns (e.g. a link's match probability) are also taken from the night's rows
+   * when the night is the key's latest day, so a row shows its most recent evidence.
+   */
+  public static void merge(
+      DeltaTable target, Dataset<Row> day, List<String> keys, LocalDate date, String total, String lastDay, List<String> latest) {
     Column d = lit(date);
     Column on = null;
     for (String k : keys) {
@@ -40,6 +49,10 @@ public final class DailyCounts {
     Map<String, Column> rerunLatestDay = new LinkedHashMap<>();
     rerunLatestDay.put(total, col("t." + total).minus(col("t." + lastDay)).plus(col("s.n")));
     rerunLatestDay.put(lastDay, col("s.n"));
+    for (String c : latest) {
+      newLatestDay.put(c, col("s." + c));
+      rerunLatestDay.put(c, col("s." + c));
+    }
     Map<String, Column> earlierDay = new LinkedHashMap<>();
     earlierDay.put("first_seen", d);
     earlierDay.put("days_seen", col("t.days_seen").plus(1));

@@ -8,22 +8,26 @@ import org.opendmp.common.config.ConfigError;
 import org.opendmp.common.config.Yaml;
 
 /**
- * conf/identity.yaml: the deterministic link rules and the shared-device guard.
+ * conf/identity.yaml: the deterministic link rules, the guards per identifier type and the person size cap.
  *
  * @param rules which co-occurrences of identifier types, from which source, make a link
- * @param maxLoginsPerCookie a cookie seen with more logins in a night is shared: its cookie-login links are cut
+ * @param idTypes the guards of each identifier type, in priority order (strongest first); a type not listed
+ *     has no guard and the lowest priority
+ * @param maxPersonSize a person never grows beyond this many identifiers: the links that would make it larger
+ *     are cut, weakest first, and recorded as splits (the giant-component guard)
  * @param probabilistic the probabilistic rules ({@link ProbabilisticLinks}); absent: {@link ProbabilisticConfig#DEFAULTS}
  * @param device the device-linking layer (optional: {@link DeviceConfig#DEFAULTS})
  */
 public record IdentityConfig(
-    List<Rule> rules, Integer maxLoginsPerCookie, ProbabilisticConfig probabilistic, DeviceConfig device) {
+    List<Rule> rules, List<IdTypeRule> idTypes, Integer maxPersonSize, ProbabilisticConfig probabilistic, DeviceConfig device) {
   /** The identifier types of DESIGN.md §3; {@code partner_uid:*} stands for every partner. */
   public static final Set<String> ID_TYPES =
       Set.of("cookie", "login", "crm_id", "email_sha256", "phone_sha256", "loyalty_card", "maid", "ad_cookie", "partner_uid:*");
 
   public IdentityConfig {
     rules = List.copyOf(ConfigError.required(rules, "rules"));
-    maxLoginsPerCookie = ConfigError.inRange(ConfigError.orDefault(maxLoginsPerCookie, 1), 1, 1000, "max_logins_per_cookie");
+    idTypes = List.copyOf(ConfigError.orDefault(idTypes, List.of()));
+    maxPersonSize = ConfigError.inRange(ConfigError.orDefault(maxPersonSize, 200), 2, 1_000_000, "max_person_size");
     probabilistic = ConfigError.orDefault(probabilistic, ProbabilisticConfig.DEFAULTS);
     device = ConfigError.orDefault(device, DeviceConfig.DEFAULTS);
     Set<String> names = new HashSet<>();
@@ -32,6 +36,27 @@ public record IdentityConfig(
         throw new ConfigError("rules." + r.name(), "is declared twice");
       }
     }
+    Set<String> types = new HashSet<>();
+    for (IdTypeRule t : idTypes) {
+      if (!types.add(t.type())) {
+        throw new ConfigError("id_types." + t.type(), "is declared twice");
+      }
+    }
+  }
+
+  /** The guard entry of an identifier type, or null when it has none. */
+  public IdTypeRule guardOf(String idType) {
+    return idTypes.stream().filter(t -> t.covers(idType)).findFirst().orElse(null);
+  }
+
+  /** A type's priority: its position in {@code id_types} (0 is the strongest); unlisted types come last. */
+  public int priorityOf(String idType) {
+    for (int i = 0; i < idTypes.size(); i++) {
+      if (idTypes.get(i).covers(idType)) {
+        return i;
+      }
+    }
+    return idTypes.size();
   }
 
   /** One rule: a name (kept on every link it makes), an observation source and two identifier types. */

@@ -50,16 +50,25 @@ public final class PersonAssignment {
    * night graph). Output: {@code component, person_id, new_person} (true when minted tonight).
    */
   public static Dataset<Row> personPerComponent(Dataset<Row> components, LocalDate date) {
-    Column existing = when(col("id").startsWith(PERSON), col("id").substr(PERSON.length() + 1, 1000));
+    return idPerComponent(components, date, PERSON, "P").withColumnRenamed("entity_id", "person_id").withColumnRenamed("new_entity", "new_person");
+  }
+
+  /**
+   * The stable id of each component of a graph whose existing entities (persons, households) are nodes keyed
+   * {@code nodePrefix + id}: the smallest existing id, or a new one, {@code idPrefix + date + "-" + hash of the
+   * component}. Input: {@code id, component}. Output: {@code component, entity_id, new_entity}.
+   */
+  public static Dataset<Row> idPerComponent(Dataset<Row> components, LocalDate date, String nodePrefix, String idPrefix) {
+    Column existing = when(col("id").startsWith(nodePrefix), col("id").substr(nodePrefix.length() + 1, 1000));
     String day = date.format(DateTimeFormatter.BASIC_ISO_DATE);
     return components.groupBy("component")
         .agg(min(existing).as("survivor"))
         .select(
             col("component"),
             when(col("survivor").isNotNull(), col("survivor"))
-                .otherwise(concat(lit("P" + day + "-"), substring(sha2(col("component"), 256), 1, 12)))
-                .as("person_id"),
-            col("survivor").isNull().as("new_person"));
+                .otherwise(concat(lit(idPrefix + day + "-"), substring(sha2(col("component"), 256), 1, 12)))
+                .as("entity_id"),
+            col("survivor").isNull().as("new_entity"));
   }
 
   /**
