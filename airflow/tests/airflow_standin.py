@@ -214,3 +214,6 @@ def install() -> None:
         for k, v in attrs.items():
             setattr(m, k, v)
         sys.modules[name] = m
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, m)
