@@ -66,3 +66,9 @@ def dag_module():
 @pytest.fixture(scope="session")
 def dag(dag_module):
     return dag_module.dag
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No test collected (pytest's exit 5) is a failure: bin/test must never pass on an empty or renamed suite."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
