@@ -161,11 +161,50 @@ def feed_landed(landing_root: str, source: str, day: str, aws_conn_id: str = "aw
     return any(os.path.isfile(p) for pattern in patterns for p in glob.glob(pattern))
 
 
+# ---- the two task factories ----
+
+DATA_DATE = "{{ dmp_data_date(params, dag_run) }}"
+
+
+def spark_job(job: dict) -> SparkSubmitOperator:
+    """The one way a job runs: spark-submit of the cluster jar with ``run JOB --date D [--env F] [--set k=v]``."""
+    name = job["name"]
+    return SparkSubmitOperator(
+        task_id=name,  # the job's name everywhere: task id, Spark app name, ops.job_runs row
+        doc_md=job.get("description"),
+        conn_id=SPARK_CONN_ID,
+        application=f"{{{{ params.jar or var.value.get('dmp_jar', '{DEFAULT_JAR}') }}}}",
+        java_class=MAIN_CLASS,
+        name=name,
+        application_args=f"{{{{ dmp_args('{name}', params, dag_run, var) }}}}",
+        conf="{{ dmp_spark_conf(params) }}",
+        files="{{ params.spark_files or var.value.get('dmp_spark_files', '') }}",
+        execution_timeout=EXECUTION_TIMEOUTS.get(job["stage"], DEFAULT_EXECUTION_TIMEOUT),
+        # runs when a feed sensor was skipped (feed absent): the job's conf decides whether that fails
+        trigger_rule="none_failed",
+    )
+
+
+def feed_sensor(source: str) -> PythonSensor:
+    """Waits, in reschedule mode, for the night's folder of a landing feed to hold a file."""
+    return PythonSensor(
+        task_id=f"wait_{source}",
+        python_callable=feed_landed,
+        op_kwargs={
+            "landing_root": f"{{{{ params.landing_root or var.value.get('dmp_landing_root', '{DEFAULT_LANDING_ROOT}') }}}}",
+            "source": source,
+            "day": DATA_DATE,
+        },
+        mode="reschedule",
+        poke_interval=SENSOR_POKE_INTERVAL,
+        timeout=SENSOR_TIMEOUT,
+        soft_fail=True,
+    )
+
+
 # ---- the DAG ----
 
 JOBS = load_registry()
-
-DATA_DATE = "{{ dmp_data_date(params, dag_run) }}"
 
 with DAG(
     dag_id=DAG_ID,
@@ -206,40 +245,11 @@ with DAG(
     for stage in stage_order(JOBS):
         with TaskGroup(group_id=stage, prefix_group_id=False, tooltip=f"OpenDMP stage {stage}"):
             for job in (j for j in JOBS if j["stage"] == stage):
-                name = job["name"]
-                tasks[name] = SparkSubmitOperator(
-                    task_id=name,  # the job's name everywhere: task id, Spark app name, ops.job_runs row
-                    doc_md=job.get("description"),
-                    conn_id=SPARK_CONN_ID,
-                    application=f"{{{{ params.jar or var.value.get('dmp_jar', '{DEFAULT_JAR}') }}}}",
-                    java_class=MAIN_CLASS,
-                    name=name,
-                    application_args=f"{{{{ dmp_args('{name}', params, dag_run, var) }}}}",
-                    conf="{{ dmp_spark_conf(params) }}",
-                    files="{{ params.spark_files or var.value.get('dmp_spark_files', '') }}",
-                    execution_timeout=EXECUTION_TIMEOUTS.get(stage, DEFAULT_EXECUTION_TIMEOUT),
-                    # runs when a feed sensor was skipped (feed absent): the job's conf decides if that fails
-                    trigger_rule="none_failed",
-                )
+                tasks[job["name"]] = spark_job(job)
                 for source in landing_feeds(job):
-                    if source in sensors:  # one sensor per feed, however many jobs read it
-                        sensors[source] >> tasks[name]
-                        continue
-                    sensors[source] = PythonSensor(
-                        task_id=f"wait_{source}",
-                        python_callable=feed_landed,
-                        op_kwargs={
-                            "landing_root": "{{ params.landing_root or var.value.get('dmp_landing_root', '"
-                            + DEFAULT_LANDING_ROOT + "') }}",
-                            "source": source,
-                            "day": DATA_DATE,
-                        },
-                        mode="reschedule",
-                        poke_interval=SENSOR_POKE_INTERVAL,
-                        timeout=SENSOR_TIMEOUT,
-                        soft_fail=True,
-                    )
-                    sensors[source] >> tasks[name]
+                    if source not in sensors:  # one sensor per feed, however many jobs read it
+                        sensors[source] = feed_sensor(source)
+                    sensors[source] >> tasks[job["name"]]
     for name, ups in upstream_jobs(JOBS).items():
         for up in ups:
             tasks[up] >> tasks[name]
