@@ -239,3 +239,30 @@ def test_the_stand_in_is_used_only_without_airflow():
 def test_registry_file_is_what_the_dag_reads(dag_module):
     assert dag_module.REGISTRY_FILE == DAGS / "dmp_jobs.json"
     assert dag_module.JOBS == json.loads((DAGS / "dmp_jobs.json").read_text())
+
+
+def test_new_jobs_need_no_dag_edit(tmp_path):
+    """A registry with more jobs (a new stage, a new feed) gives their tasks, group, sensor and order as is."""
+    import importlib.util
+    import shutil
+
+    shutil.copy(DAGS / "dmp_nightly.py", tmp_path / "dmp_nightly.py")
+    jobs = json.loads((DAGS / "dmp_jobs.json").read_text())
+    last = jobs[-1]["name"]
+    jobs.insert(0, {"name": "ingest_privacy", "stage": "ingest", "description": "", "inputs": ["landing:privacy"],
+                    "outputs": ["ops.privacy_requests"]})
+    jobs += [{"name": "traits", "stage": "profiles", "description": "", "inputs": ["silver.events"],
+              "outputs": ["gold.traits"]},
+             {"name": "segments", "stage": "segments", "description": "", "inputs": ["gold.traits"],
+              "outputs": ["gold.segment_membership"]}]
+    (tmp_path / "dmp_jobs.json").write_text(json.dumps(jobs))
+    spec = importlib.util.spec_from_file_location("dmp_nightly_more", tmp_path / "dmp_nightly.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    dag = module.dag
+    assert list(job_tasks(dag)) == [j["name"] for j in jobs]
+    assert dag.task_dict["traits"].task_group.group_id == "profiles"
+    assert "wait_privacy" in dag.task_dict["ingest_privacy"].upstream_task_ids
+    assert last in dag.task_dict["traits"].upstream_task_ids
+    assert dag.task_dict["segments"].upstream_task_ids == {"traits"}
+    assert "ingest_privacy" in ancestors(dag, "traits")
