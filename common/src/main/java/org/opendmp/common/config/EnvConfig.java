@@ -1,8 +1,10 @@
 package org.opendmp.common.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.opendmp.common.DmpException;
 
 /**
  * Where data lives (conf/env/&lt;env&gt;.yaml): the lake, the landing zone, exports, the behaviour configs, and the
@@ -81,9 +83,26 @@ public record EnvConfig(
         spark);
   }
 
-  /** The folder of a behaviour config file, e.g. {@code conf("ingest.yaml")}. */
+  /**
+   * A behaviour config file, e.g. {@code conf("ingest.yaml")}: in {@code conf_dir} when it is a folder (a checkout,
+   * or configs shipped beside the job); otherwise the default bundled in the jar ({@code conf/} on the classpath,
+   * as in the cluster jar), read in place. The bundled copy is the one built from this repository's conf/.
+   */
   public Path conf(String fileName) {
-    return Path.of(confDir).resolve(fileName);
+    Path dir = Path.of(confDir);
+    if (Files.isDirectory(dir)) {
+      return dir.resolve(fileName);
+    }
+    return BundledConf.path(EnvConfig.class.getClassLoader(), fileName)
+        .orElseThrow(() -> new DmpException("Cannot find behaviour config " + fileName + ": conf_dir is not a folder"
+            + " and the jar bundles no conf/" + fileName + " (conf_dir " + confDir + ")"));
+  }
+
+  /** Where the behaviour configs come from, for dry runs and logs. */
+  public String confSource() {
+    return Files.isDirectory(Path.of(confDir))
+        ? confDir
+        : "defaults bundled in the jar (conf_dir " + confDir + " is not a folder)";
   }
 
   static String resolve(Path home, String location) {

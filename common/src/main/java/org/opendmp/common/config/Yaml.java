@@ -76,6 +76,16 @@ public final class Yaml {
     return convert(LENIENT_SCALARS, patched, type, "--set " + String.join(", ", overrides.keySet()));
   }
 
+  /**
+   * A record from overrides alone (no file), e.g. an env given entirely with {@code --set} under spark-submit.
+   * {@code where} names the source in errors.
+   */
+  public static <T> T fromOverrides(Class<T> type, Map<String, String> overrides, String where) {
+    ObjectNode tree = MAPPER.createObjectNode();
+    overrides.forEach((key, value) -> set(tree, key, value));
+    return convert(LENIENT_SCALARS, tree, type, where);
+  }
+
   /** Reads a file into a tree, with a one-line error when it is missing or not YAML. */
   public static JsonNode readTree(Path file) {
     try {

@@ -1,5 +1,6 @@
 package org.opendmp.jobs.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -19,7 +20,8 @@ final class Options {
     @Option(
         names = "--env",
         paramLabel = "FILE",
-        description = "Env file: where the lake, landing zone and exports live (default: conf/env/local.yaml).")
+        description = "Env file: where the lake, landing zone and exports live (default: conf/env/local.yaml;"
+            + " when that is absent too, e.g. under spark-submit, the env is given whole with --set).")
     Path envFile;
 
     @Option(
@@ -46,7 +48,15 @@ final class Options {
               plain.put(k, v);
             }
           });
-      return Yaml.load(file, EnvConfig.class, plain).withSparkConf(sparkConf).resolvedAgainst(Dmp.home());
+      EnvConfig loaded;
+      if (envFile == null && !Files.exists(file)) {
+        // No checkout here (spark-submit on a cluster node): the env is given whole with --set.
+        loaded = Yaml.fromOverrides(EnvConfig.class, plain,
+            "no env file: --env not given and " + file + " absent; keys from --set: " + String.join(", ", plain.keySet()));
+      } else {
+        loaded = Yaml.load(file, EnvConfig.class, plain);
+      }
+      return loaded.withSparkConf(sparkConf).resolvedAgainst(Dmp.home());
     }
 
     private static final String SPARK_CONF = "spark.conf.";

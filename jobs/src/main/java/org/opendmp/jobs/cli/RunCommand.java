@@ -40,6 +40,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     EnvConfig e = env.load();
     if (dryRun) {
       spec.commandLine().getOut().printf("would run %s for %s (lake %s)%n", j.name(), date, e.lakeRoot());
+      spec.commandLine().getOut().printf("behaviour configs: %s%n", e.confSource());
       return 0;
     }
     SparkSession spark = Sessions.open(j.name(), e);

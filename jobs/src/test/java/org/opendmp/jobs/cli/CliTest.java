@@ -101,4 +101,43 @@ class CliTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("file not found", "nope.yaml");
   }
+
+  @Test
+  void jobsAsJsonIsTheRegistry() throws IOException {
+    Result r = dmp("jobs", "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertThat(tree.size()).isEqualTo(JobRegistry.all().size());
+    for (int i = 0; i < tree.size(); i++) {
+      JobSpec j = JobRegistry.all().get(i);
+      assertThat(tree.get(i).get("name").asText()).isEqualTo(j.name());
+      assertThat(tree.get(i).get("stage").asText()).isEqualTo(j.stage());
+      assertThat(tree.get(i).get("inputs").toString()).contains(j.inputs().isEmpty() ? "[" : j.inputs().get(0));
+    }
+    assertThat(r.out()).endsWith("]\n");
+    assertThat(dmp("jobs", "--format", "xml").code()).isEqualTo(2);
+  }
+
+  @Test
+  void clusterNodeWithoutCheckoutTakesTheEnvFromSetAndTheBundledConfigs() {
+    String home = System.getProperty("dmp.home");
+    System.setProperty("dmp.home", dir.toString()); // no conf/env/local.yaml, no conf/ here
+    try {
+      Result r = dmp("run", "ingest_weblogs", "--date", "2026-11-02", "--dry-run",
+          "--set", "lake_root=s3a://b/lake", "--set", "landing_root=s3a://b/landing", "--set", "export_root=s3a://b/x",
+          "--set", "catalog=session");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("would run ingest_weblogs for 2026-11-02 (lake s3a://b/lake)",
+          "behaviour configs: defaults bundled in the jar");
+      Result missing = dmp("run", "ingest_weblogs", "--date", "2026-11-02", "--dry-run", "--set", "lake_root=s3a://b/lake");
+      assertThat(missing.code()).isEqualTo(1);
+      assertThat(missing.err()).contains("key 'landing_root' is required but missing", "no env file");
+      // The bundled copy is this repository's conf/ (jobs/target/classes/conf on this classpath).
+      org.opendmp.common.config.EnvConfig e = new org.opendmp.common.config.EnvConfig(
+          "l", "i", "e", dir.resolve("absent").toString(), null, null, null);
+      assertThat(e.conf("ingest.yaml").toString()).endsWith("conf/ingest.yaml");
+    } finally {
+      System.setProperty("dmp.home", home);
+    }
+  }
 }
