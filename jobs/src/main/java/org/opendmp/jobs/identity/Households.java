@@ -19,7 +19,7 @@ import org.opendmp.jobs.identity.graph.Components;
  * identity.households: the persons tied by a shared identifier (a family computer's cookie seen with several
  * logins, a shared account) form a household instead of being merged into one person. Households are kept like
  * persons: existing households enter the night's small graph as nodes, a component keeps its smallest existing
- * household id or gets a new one ({@code H<date>-...}), and only the persons of the night's shared links are
+ * household id (the oldest) or gets a new one ({@code H<date>-...}), and only the persons of the night's shared links are
  * touched.
  */
 final class Households {
@@ -56,7 +56,8 @@ final class Households {
         lake.read(Tables.HOUSEHOLDS).join(broadcast(persons), "person_id")
             .select(concat(lit(PersonAssignment.PERSON), col("person_id")).as("id_a"), concat(lit(HOUSEHOLD), col("household_id")).as("id_b"));
     Dataset<Row> components = Components.ofIdentifiers(personPairs.unionByName(existing));
-    Dataset<Row> ids = PersonAssignment.idPerComponent(components, date, HOUSEHOLD, "H");
+    Dataset<Row> noSizes = lake.spark().emptyDataFrame().select(lit("").as("entity_id"), lit(0L).as("size")).limit(0);
+    Dataset<Row> ids = PersonAssignment.idPerComponent(components, noSizes, date, HOUSEHOLD, "H");
     Dataset<Row> assignments =
         components.where(col("id").startsWith(PersonAssignment.PERSON))
             .join(ids, "component")

@@ -50,7 +50,7 @@ public final class Identity implements Job {
             .select(col("id_type_a"), col("id_value_a"), col("id_type_b"), col("id_value_b"), col("rule"), lit(DETERMINISTIC).as("kind"),
                 lit(1.0).as("match_probability"), lit(null).cast("map<string,double>").as("match_weights"), col("n"));
     ctx.stage("probabilistic links");
-    Dataset<Row> probabilistic = ProbabilisticLinks.night(ctx.spark(), lake, date, conf.probabilistic(), ctx.env().conf("."));
+    Dataset<Row> probabilistic = ProbabilisticLinks.night(ctx.spark(), lake, date, conf.probabilistic(), ctx.conf("identity.yaml").getParent());
     ctx.stage("device links");
     Dataset<Row> device = DeviceLinks.night(ctx.spark(), lake, date, conf.device());
     // Materialised (a local checkpoint, as the frames below): the night's frames are each read several times,
@@ -69,15 +69,20 @@ public final class Identity implements Job {
     Dataset<Row> sharedLinks = marked.where(col("shared"));
 
     ctx.stage("person ids of the night's identifiers");
-    Dataset<Row> dayIds = IdGuards.withoutBlockedIds(nightIdentifiers(lake, date, observations), conf.idTypes()).localCheckpoint();
+    // The night's identifiers and every end of its person links (a probabilistic link may reach a customer the
+    // night did not otherwise see): all of them must find their existing person.
+    Dataset<Row> dayIds =
+        IdGuards.withoutBlockedIds(nightIdentifiers(lake, date, observations).unionByName(ends(personLinks)).distinct(), conf.idTypes())
+            .localCheckpoint();
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
     Dataset<Row> known = graph.join(dayIds, seq("id_type", "id_value")).select("id_type", "id_value", "person_id").localCheckpoint();
+    Dataset<Row> existing = personsOf(graph, known, conf).localCheckpoint();
     Dataset<Row> raw = PersonAssignment.components(PersonAssignment.nightGraph(personLinks, dayIds, known));
     ctx.stage("person guards (unique types, size cap)");
-    PersonGuards.Guarded guarded = PersonGuards.apply(raw, personLinks, known, personsOf(graph, known, conf).localCheckpoint(), conf);
+    PersonGuards.Guarded guarded = PersonGuards.apply(raw, personLinks, known, existing, conf);
     Dataset<Row> components = guarded.components().localCheckpoint();
     Dataset<Row> cuts = guarded.cuts().localCheckpoint();
-    Dataset<Row> persons = PersonAssignment.personPerComponent(components, date).localCheckpoint();
+    Dataset<Row> persons = PersonAssignment.personPerComponent(components, existing, date).localCheckpoint();
     Dataset<Row> merges = withTrigger(PersonAssignment.merges(components, persons), components, personLinks).localCheckpoint();
 
     Dataset<Row> nightAssignments =
@@ -105,6 +110,12 @@ public final class Identity implements Job {
     details.put("new_persons", persons.where(col("new_person")).count());
     details.put("household_persons_updated", householdPersons);
     return new RunSummary(ctx.job(), date, linkCount, linkCount + (long) details.get("new_persons"), 0, details);
+  }
+
+  /** Both ends of each link: {@code id_type, id_value}. */
+  static Dataset<Row> ends(Dataset<Row> links) {
+    return links.select(col("id_type_a").as("id_type"), col("id_value_a").as("id_value"))
+        .unionByName(links.select(col("id_type_b").as("id_type"), col("id_value_b").as("id_value")));
   }
 
   /** Whether a link joins two values of one unique type (a CRM duplicate): evidence for the CRM, never a person. */

@@ -1,11 +1,13 @@
 package org.opendmp.jobs.identity;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,8 +21,8 @@ import org.opendmp.jobs.identity.graph.Components;
 /**
  * Stable person ids for a night's identifiers, touching only what the night's links join. Existing persons
  * enter the night's small graph as nodes of their own ({@code person|<id>}); each component of that graph is one
- * person: it keeps the smallest existing person id, which is the oldest because ids start with their creation
- * date, or gets a new id derived from its smallest identifier. Pure transforms, no IO.
+ * person: it keeps the id of its largest existing person (the oldest among equals: ids start with their
+ * creation date), or gets a new id derived from the component. Pure transforms, no IO.
  */
 public final class PersonAssignment {
   private PersonAssignment() {}
@@ -46,29 +48,41 @@ public final class PersonAssignment {
   }
 
   /**
-   * The person of each component of the night's graph. Input: {@code id, component} (from components over the
-   * night graph). Output: {@code component, person_id, new_person} (true when minted tonight).
+   * The person of each component of the night's graph: of the existing persons in it, the one with the most
+   * identifiers survives (so that a merge moves as few identifiers as it can), the oldest (smallest id) among
+   * equals; a component without one gets a new id. Input: {@code components} ({@code id, component}, from
+   * components over the night graph); {@code sizes} ({@code person_id, size}: the existing persons' identifier
+   * counts; a person missing from it counts 0). Output: {@code component, person_id, new_person} (true when
+   * minted tonight).
    */
-  public static Dataset<Row> personPerComponent(Dataset<Row> components, LocalDate date) {
-    return idPerComponent(components, date, PERSON, "P").withColumnRenamed("entity_id", "person_id").withColumnRenamed("new_entity", "new_person");
+  public static Dataset<Row> personPerComponent(Dataset<Row> components, Dataset<Row> sizes, LocalDate date) {
+    return idPerComponent(components, sizes.select(col("person_id").as("entity_id"), col("size")), date, PERSON, "P")
+        .withColumnRenamed("entity_id", "person_id").withColumnRenamed("new_entity", "new_person");
   }
 
   /**
    * The stable id of each component of a graph whose existing entities (persons, households) are nodes keyed
-   * {@code nodePrefix + id}: the smallest existing id, or a new one, {@code idPrefix + date + "-" + hash of the
-   * component}. Input: {@code id, component}. Output: {@code component, entity_id, new_entity}.
+   * {@code nodePrefix + id}: the largest existing entity by {@code sizes} ({@code entity_id, size}), the
+   * smallest id among equals, or a new id {@code idPrefix + date + "-" + hash of the component}. Input:
+   * {@code id, component}. Output: {@code component, entity_id, new_entity}.
    */
-  public static Dataset<Row> idPerComponent(Dataset<Row> components, LocalDate date, String nodePrefix, String idPrefix) {
+  public static Dataset<Row> idPerComponent(
+      Dataset<Row> components, Dataset<Row> sizes, LocalDate date, String nodePrefix, String idPrefix) {
     Column existing = when(col("id").startsWith(nodePrefix), col("id").substr(nodePrefix.length() + 1, 1000));
     String day = date.format(DateTimeFormatter.BASIC_ISO_DATE);
-    return components.groupBy("component")
-        .agg(min(existing).as("survivor"))
+    Dataset<Row> nodes =
+        components.select(col("component"), existing.as("entity_id"))
+            .join(sizes, Identity.seq("entity_id"), "left");
+    // min over (-size, id): the largest, then the oldest; rows of identifiers (entity_id null) sort last
+    Column rank = when(col("entity_id").isNotNull(), struct(coalesce(col("size"), lit(0L)).multiply(-1).as("s"), col("entity_id").as("e")));
+    return nodes.groupBy("component")
+        .agg(min(rank).as("best"))
         .select(
             col("component"),
-            when(col("survivor").isNotNull(), col("survivor"))
+            when(col("best").isNotNull(), col("best.e"))
                 .otherwise(concat(lit(idPrefix + day + "-"), substring(sha2(col("component"), 256), 1, 12)))
                 .as("entity_id"),
-            col("survivor").isNull().as("new_entity"));
+            col("best").isNull().as("new_entity"));
   }
 
   /**
