@@ -13,6 +13,7 @@ import org.opendmp.jobs.ingest.IngestIdsync;
 import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
+import org.opendmp.jobs.profile.Traits;
 
 /**
  * The jobs, in nightly order (DESIGN.md §5). {@code dmp jobs}, {@code dmp nightly} and the Airflow DAG are all
@@ -47,7 +48,10 @@ public final class JobRegistry {
               List.of("silver.events", "silver.id_observations", "silver.customers", "silver.identifiers"), Conform::new),
           new JobSpec("identity", "identity", "Deterministic links, stable person ids, merges and the identity audit",
               List.of("silver.id_observations", "silver.events", "identity.id_graph"),
-              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.audit"), Identity::new));
+              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.audit"), Identity::new),
+          new JobSpec("traits", "profile", "Per-person daily aggregates and rolling-window traits (conf/traits.yaml)",
+              List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.person_daily", "gold.traits"),
+              List.of("gold.person_daily", "gold.traits"), Traits::new));
 
   private JobRegistry() {}
 
