@@ -232,13 +232,51 @@ public record TraitsConfig(List<Trait> traits) {
     } catch (IOException e) {
       throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
     }
+    YamlPositions positions = YamlPositions.parse(text);
+    unknownKeys(tree, file, positions);
     String marker = "\u0001where\u0001";
     try {
       return Yaml.convert(tree, TraitsConfig.class, marker);
     } catch (DmpException e) {
-      YamlPositions.Position p = YamlPositions.parse(text).of(pathOf(e.getCause()));
+      YamlPositions.Position p = positions.of(pathOf(e.getCause()));
       String where = "file " + file + (p == null ? "" : ", " + p);
       throw new DmpException(e.getMessage().replace(marker, where), e.getCause());
+    }
+  }
+
+  /** The keys of a trait, as written in YAML. */
+  static final List<String> TRAIT_KEYS = List.of("aggregation", "description", "field", "name", "where", "where_not", "windows");
+
+  /**
+   * Unknown keys of a trait are refused before the record is built: Jackson would first complain that a
+   * required key is missing ({@code aggregation}) when the real problem is its misspelling ({@code aggregaton}).
+   */
+  private static void unknownKeys(com.fasterxml.jackson.databind.JsonNode tree, Path file, YamlPositions positions) {
+    for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("traits")) {
+        YamlPositions.Position p = positions.of(key);
+        throw new DmpException("Cannot load config: unknown key '" + key + "' (file " + file + (p == null ? "" : ", " + p)
+            + "; expected one of: traits)");
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode list = tree.get("traits");
+    if (list == null || !list.isArray()) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!list.get(i).isObject()) {
+        continue;
+      }
+      for (java.util.Iterator<String> it = list.get(i).fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!TRAIT_KEYS.contains(key)) {
+          String path = "traits[" + i + "]." + key;
+          YamlPositions.Position p = positions.of(path);
+          throw new DmpException("Cannot load config: unknown key '" + path + "' (file " + file + (p == null ? "" : ", " + p)
+              + "; expected one of: " + String.join(", ", TRAIT_KEYS) + ")");
+        }
+      }
     }
   }
 
