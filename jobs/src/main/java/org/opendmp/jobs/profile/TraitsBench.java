@@ -23,7 +23,9 @@ import org.opendmp.jobs.run.JobRunner;
  * {json}} line per night and one {@code RERUN {json}} line per re-run: seconds, and the bytes and records the
  * traits job's tasks read (Spark task input metrics).
  *
- * <p>{@code TraitsBench --landing DIR --work DIR --conf DIR --start DATE --days N [--repeat K] [--partitions P]}
+ * <p>{@code TraitsBench --landing DIR --work DIR --conf DIR --start DATE --days N [--repeat K] [--partitions P]
+ * [--rerun-only true]}: with {@code --rerun-only}, the N nights are already in the lake and only the re-runs of
+ * nights 1 and N are measured.
  */
 public final class TraitsBench {
   private TraitsBench() {}
@@ -66,7 +68,9 @@ public final class TraitsBench {
     int days = Integer.parseInt(a.get("days"));
     List<JobSpec> upstream = JobRegistry.until("identity");
     JobSpec traits = JobRegistry.byName("traits");
-    for (int n = 0; n < days; n++) {
+    // --rerun-only true: the nights are already in the lake (a previous run stopped early): only the re-runs
+    boolean rerunOnly = Boolean.parseBoolean(a.getOrDefault("rerun-only", "false"));
+    for (int n = 0; n < days && !rerunOnly; n++) {
       LocalDate date = start.plusDays(n);
       double upstreamSeconds = 0;
       for (JobRunner.Outcome o : JobRunner.runAll(upstream, lake, date, s -> { })) {

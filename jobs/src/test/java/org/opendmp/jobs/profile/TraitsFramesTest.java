@@ -26,7 +26,7 @@ import org.opendmp.common.table.Tables;
 import org.opendmp.common.testing.SharedSpark;
 
 /** Every aggregation on a few inline events, with window edges, nulls, bots and unknown identifiers. */
-class TraitFramesTest {
+class TraitsFramesTest {
   static final LocalDate D = LocalDate.parse("2026-11-10");
 
   static final String CONF = """
