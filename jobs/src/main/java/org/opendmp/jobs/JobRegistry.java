@@ -13,6 +13,7 @@ import org.opendmp.jobs.ingest.IngestIdsync;
 import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
+import org.opendmp.jobs.profile.Traits;
 
 /**
  * The jobs, in nightly order (DESIGN.md §5). {@code dmp jobs}, {@code dmp nightly} and the Airflow DAG are all
@@ -48,7 +49,10 @@ public final class JobRegistry {
           new JobSpec("identity", "identity",
               "Deterministic, probabilistic and device links; stable person ids under the guards; merges, splits, households, audit",
               List.of("silver.id_observations", "silver.events", "silver.customers_pii", "bronze.web_events", "silver.id_links", "identity.id_graph"),
-              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.households", "identity.audit"), Identity::new));
+              List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.households", "identity.audit"), Identity::new),
+          new JobSpec("traits", "profile", "Per-person daily aggregates and rolling-window traits (conf/traits.yaml)",
+              List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.person_daily", "gold.traits"),
+              List.of("gold.person_daily", "gold.traits"), Traits::new));
 
   private JobRegistry() {}
 

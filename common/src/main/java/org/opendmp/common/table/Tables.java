@@ -190,6 +190,50 @@ public final class Tables {
               "metric STRING, dimension STRING, value DOUBLE, run_date DATE",
               "run_date"));
 
+  // ---- gold ----
+  public static final TableDef PERSON_DAILY =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "person_daily",
+              "one row per person, trait (conf/traits.yaml) and night with a matching event: the night's partial"
+                  + " aggregate the trait's windows are rolled from; person_id is the person of that night (later"
+                  + " merges are resolved through identity.person_merges when windows are rolled)",
+              "person_id STRING COMMENT 'identity.id_graph person of the event identifier on that night',"
+                  + " trait STRING COMMENT 'the trait name of conf/traits.yaml',"
+                  + " definition STRING COMMENT 'fingerprint of the trait aggregation, field and filters: rows of"
+                  + " another definition are ignored',"
+                  + " events BIGINT COMMENT 'matching events (with a non-null field when the trait has one)',"
+                  + " total DECIMAL(38,6) COMMENT 'sum of the numeric field (sum, min, max traits), else null',"
+                  + " min_value DECIMAL(38,6) COMMENT 'smallest value of the numeric field', max_value DECIMAL(38,6)"
+                  + " COMMENT 'largest value of the numeric field',"
+                  + " first_time TIMESTAMP COMMENT 'event_time of the first matching event',"
+                  + " first_value STRING COMMENT 'field value of the first matching event (first_value traits)',"
+                  + " last_time TIMESTAMP COMMENT 'event_time of the last matching event',"
+                  + " last_value STRING COMMENT 'field value of the last matching event (last_value traits)',"
+                  + " value_counts MAP<STRING,BIGINT> COMMENT 'events per field value (distinct_count,"
+                  + " most_frequent traits)',"
+                  + " run_date DATE COMMENT 'the night the events were loaded (silver.events run_date)'",
+              "run_date"));
+  public static final TableDef TRAITS =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "traits",
+              "one row per person and night, for every person with a matching event of some trait within the"
+                  + " longest window: each trait of conf/traits.yaml per window as <name>_<N>d, in the map of its type"
+                  + " (an absent key is a null value)",
+              "person_id STRING COMMENT 'identity.id_graph person (merged persons appear under the survivor only)',"
+                  + " numbers MAP<STRING,DOUBLE> COMMENT 'count, sum, min, max, distinct_count, days_since_last"
+                  + " traits, and value traits of numeric fields: numbers[''product_views_30d'']',"
+                  + " texts MAP<STRING,STRING> COMMENT 'first_value, last_value, most_frequent traits of text"
+                  + " fields: texts[''favourite_category_30d'']',"
+                  + " times MAP<STRING,TIMESTAMP> COMMENT 'first_time, last_time traits: times[''last_seen_90d'']',"
+                  + " conf_version STRING COMMENT 'fingerprint of conf/traits.yaml the row was computed with',"
+                  + " computed_on DATE COMMENT 'the night the row was last recomputed (carried unchanged since)',"
+                  + " run_date DATE COMMENT 'the night the traits are as of'",
+              "run_date"));
+
   // ---- ops ----
   public static final TableDef JOB_RUNS =
       register(

@@ -1,0 +1,83 @@
+package org.opendmp.jobs.profile;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where each key and list item of a YAML text starts, by its path ({@code traits[3].where.channel}), so that a
+ * config error points at the line and column of the very key it is about (the generic loader only finds the
+ * first line declaring a key's name, which is wrong for the keys every list item repeats).
+ */
+final class YamlPositions {
+  /** A 1-based line and column. */
+  record Position(int line, int column) {
+    @Override
+    public String toString() {
+      return "line " + line + ", column " + column;
+    }
+  }
+
+  private final Map<String, Position> byPath;
+
+  private YamlPositions(Map<String, Position> byPath) {
+    this.byPath = byPath;
+  }
+
+  /** The positions of a YAML text; an empty map when the text does not parse (syntax errors are reported elsewhere). */
+  static YamlPositions parse(String text) {
+    Map<String, Position> out = new HashMap<>();
+    try (JsonParser p = new YAMLFactory().createParser(text)) {
+      if (p.nextToken() != null) {
+        walk(p, "", out);
+      }
+    } catch (IOException e) {
+      out.clear();
+    }
+    return new YamlPositions(out);
+  }
+
+  /**
+   * The position of the path, else of its nearest ancestor ({@code traits[3].where.chanel} may name a key the
+   * text lacks), else null.
+   */
+  Position of(String path) {
+    String p = path;
+    while (!p.isEmpty()) {
+      Position found = byPath.get(p);
+      if (found != null) {
+        return found;
+      }
+      int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+      p = cut < 0 ? "" : p.substring(0, cut);
+    }
+    return null;
+  }
+
+  private static void walk(JsonParser p, String path, Map<String, Position> out) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String child = path.isEmpty() ? p.currentName() : path + "." + p.currentName();
+        out.put(child, at(p.currentTokenLocation()));
+        p.nextToken();
+        walk(p, child, out);
+      }
+    } else if (t == JsonToken.START_ARRAY) {
+      int i = 0;
+      while (p.nextToken() != JsonToken.END_ARRAY) {
+        String child = path + "[" + i++ + "]";
+        out.put(child, at(p.currentTokenLocation()));
+        walk(p, child, out);
+      }
+    }
+  }
+
+  private static Position at(JsonLocation loc) {
+    return new Position(loc.getLineNr(), loc.getColumnNr());
+  }
+}
