@@ -251,18 +251,18 @@ def test_new_jobs_need_no_dag_edit(tmp_path):
     last = jobs[-1]["name"]
     jobs.insert(0, {"name": "ingest_privacy", "stage": "ingest", "description": "", "inputs": ["landing:privacy"],
                     "outputs": ["ops.privacy_requests"]})
-    jobs += [{"name": "traits", "stage": "profiles", "description": "", "inputs": ["silver.events"],
-              "outputs": ["gold.traits"]},
-             {"name": "segments", "stage": "segments", "description": "", "inputs": ["gold.traits"],
-              "outputs": ["gold.segment_membership"]}]
+    jobs += [{"name": "future_scores", "stage": "future_scoring", "description": "", "inputs": ["silver.events"],
+              "outputs": ["gold.future_scores"]},
+             {"name": "future_audiences", "stage": "future_audiences", "description": "", "inputs": ["gold.future_scores"],
+              "outputs": ["gold.future_audiences"]}]
     (tmp_path / "dmp_jobs.json").write_text(json.dumps(jobs))
     spec = importlib.util.spec_from_file_location("dmp_nightly_more", tmp_path / "dmp_nightly.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     dag = module.dag
     assert list(job_tasks(dag)) == [j["name"] for j in jobs]
-    assert dag.task_dict["traits"].task_group.group_id == "profiles"
+    assert dag.task_dict["future_scores"].task_group.group_id == "future_scoring"
     assert "wait_privacy" in dag.task_dict["ingest_privacy"].upstream_task_ids
-    assert last in dag.task_dict["traits"].upstream_task_ids
-    assert dag.task_dict["segments"].upstream_task_ids == {"traits"}
-    assert "ingest_privacy" in ancestors(dag, "traits")
+    assert last in dag.task_dict["future_scores"].upstream_task_ids
+    assert dag.task_dict["future_audiences"].upstream_task_ids == {"future_scores"}
+    assert "ingest_privacy" in ancestors(dag, "future_scores")
