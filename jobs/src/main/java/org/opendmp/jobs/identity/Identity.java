@@ -39,11 +39,41 @@ public final class Identity implements Job {
 
   @Override
   public RunSummary run(JobContext ctx) {
-    Lake lake = ctx.lake();
     LocalDate date = ctx.date();
     IdentityConfig conf = IdentityConfig.load(ctx.conf("identity.yaml"));
-    Dataset<Row> observations = lake.readDate(Tables.ID_OBSERVATIONS, date);
+    Dataset<Row> observations = ctx.lake().readDate(Tables.ID_OBSERVATIONS, date);
+    Dataset<Row> links = nightLinks(ctx, conf, observations);
 
+    ctx.stage("shared identifiers");
+    Dataset<Row> shared = IdGuards.sharedValues(windowLinks(ctx.lake(), date, links, conf), conf.idTypes()).localCheckpoint();
+    Dataset<Row> candidates = links.where(col("kind").notEqual(DeviceLinks.KIND).and(sameUniqueType(conf).unary_$bang()));
+    Dataset<Row> marked = IdGuards.markShared(candidates, shared).localCheckpoint();
+    Dataset<Row> sharedLinks = marked.where(col("shared"));
+
+    Persons persons = assignPersons(ctx, conf, observations, marked.where(col("shared").unary_$bang()));
+
+    ctx.stage("households");
+    long householdPersons = Households.update(ctx.lake(), date, sharedLinks);
+
+    ctx.stage("audit");
+    Map<String, Object> details = new LinkedHashMap<>(IdentityAudit.write(ctx.lake(), date, links, sharedLinks, persons.merges(), persons.splits()));
+    long linkCount = links.count();
+    details.put("new_persons", persons.created());
+    details.put("household_persons_updated", householdPersons);
+    return new RunSummary(ctx.job(), date, linkCount, linkCount + persons.created(), 0, details);
+  }
+
+  /** What the night did to persons: its merges and splits (person_merges rows but event and run_date) and new persons. */
+  record Persons(Dataset<Row> merges, Dataset<Row> splits, long created) {}
+
+  /**
+   * The night's links of every layer, blocked values left out, merged into silver.id_links and returned
+   * materialised (a local checkpoint, as the frames after it: the night's frames are each read several times,
+   * and their plans, repeated in every reader, would otherwise grow until analysis alone takes minutes).
+   */
+  static Dataset<Row> nightLinks(JobContext ctx, IdentityConfig conf, Dataset<Row> observations) {
+    Lake lake = ctx.lake();
+    LocalDate date = ctx.date();
     ctx.stage("deterministic links");
     Dataset<Row> deterministic =
         DeterministicLinks.of(observations, DeterministicLinks.rules(ctx.spark(), conf))
@@ -53,21 +83,21 @@ public final class Identity implements Job {
     Dataset<Row> probabilistic = ProbabilisticLinks.night(ctx.spark(), lake, date, conf.probabilistic(), ctx.conf("identity.yaml").getParent());
     ctx.stage("device links");
     Dataset<Row> device = DeviceLinks.night(ctx.spark(), lake, date, conf.device());
-    // Materialised (a local checkpoint, as the frames below): the night's frames are each read several times,
-    // and their plans, repeated in every reader, would otherwise grow until analysis alone takes minutes.
     Dataset<Row> links =
         IdGuards.withoutBlocked(deterministic.unionByName(probabilistic).unionByName(device), conf.idTypes()).localCheckpoint();
     ctx.stage("merging the night's links into silver.id_links");
     DailyCounts.merge(lake.delta(Tables.ID_LINKS), links, List.of("id_type_a", "id_value_a", "id_type_b", "id_value_b", "rule"), date,
         "evidence_count", "last_day_count", List.of("kind", "match_probability", "match_weights"));
+    return links;
+  }
 
-    ctx.stage("shared identifiers");
-    Dataset<Row> shared = IdGuards.sharedValues(windowLinks(lake, date, links, conf), conf.idTypes()).localCheckpoint();
-    Dataset<Row> candidates = links.where(col("kind").notEqual(DeviceLinks.KIND).and(sameUniqueType(conf).unary_$bang()));
-    Dataset<Row> marked = IdGuards.markShared(candidates, shared).localCheckpoint();
-    Dataset<Row> personLinks = marked.where(col("shared").unary_$bang());
-    Dataset<Row> sharedLinks = marked.where(col("shared"));
-
+  /**
+   * The night's persons: components of the night's graph under the guards, one stable id each, written to
+   * identity.id_graph with the night's merges and splits in identity.person_merges.
+   */
+  static Persons assignPersons(JobContext ctx, IdentityConfig conf, Dataset<Row> observations, Dataset<Row> personLinks) {
+    Lake lake = ctx.lake();
+    LocalDate date = ctx.date();
     ctx.stage("person ids of the night's identifiers");
     // The night's identifiers and every end of its person links (a probabilistic link may reach a customer the
     // night did not otherwise see): all of them must find their existing person.
@@ -81,7 +111,6 @@ public final class Identity implements Job {
     ctx.stage("person guards (unique types, size cap)");
     PersonGuards.Guarded guarded = PersonGuards.apply(raw, personLinks, known, existing, conf);
     Dataset<Row> components = guarded.components().localCheckpoint();
-    Dataset<Row> cuts = guarded.cuts().localCheckpoint();
     Dataset<Row> persons = PersonAssignment.personPerComponent(components, existing, date).localCheckpoint();
     Dataset<Row> merges = withTrigger(PersonAssignment.merges(components, persons), components, personLinks).localCheckpoint();
 
@@ -95,21 +124,11 @@ public final class Identity implements Job {
     Dataset<Row> assignments =
         nightAssignments.select(substring_index(col("id"), "|", 1).as("id_type"), expr("substring(id, instr(id, '|') + 1)").as("id_value"), col("person_id"))
             .unionByName(absorbed).dropDuplicates("id_type", "id_value");
-    Dataset<Row> splits = splitEvents(cuts, nightAssignments).localCheckpoint();
+    Dataset<Row> splits = splitEvents(guarded.cuts(), nightAssignments).localCheckpoint();
     ctx.stage("writing identity.id_graph and identity.person_merges");
     upsertGraph(lake, assignments, date);
     recordEvents(lake, merges.withColumn("event", lit("merge")).unionByName(splits), date);
-
-    ctx.stage("households");
-    long householdPersons = Households.update(lake, date, sharedLinks);
-
-    ctx.stage("audit");
-    Map<String, Object> audit = IdentityAudit.write(lake, date, links, sharedLinks, merges, splits);
-    Map<String, Object> details = new LinkedHashMap<>(audit);
-    long linkCount = links.count();
-    details.put("new_persons", persons.where(col("new_person")).count());
-    details.put("household_persons_updated", householdPersons);
-    return new RunSummary(ctx.job(), date, linkCount, linkCount + (long) details.get("new_persons"), 0, details);
+    return new Persons(merges, splits, persons.where(col("new_person")).count());
   }
 
   /** Both ends of each link: {@code id_type, id_value}. */
