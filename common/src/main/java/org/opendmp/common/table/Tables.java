@@ -234,6 +234,94 @@ public final class Tables {
                   + " run_date DATE COMMENT 'the night the traits are as of'",
               "run_date"));
 
+  public static final TableDef PROFILES =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "profiles",
+              "one row per person and night: the unified profile as of that night (persons inactive longer than the"
+                  + " profiles TTL drop out; live CRM customers stay)",
+              "person_id STRING COMMENT 'identity.id_graph person',"
+                  + " crm_id STRING COMMENT 'the CRM id of the person (the lowest when identity holds more than one)',"
+                  + " identifiers MAP<STRING,BIGINT> COMMENT 'identifiers of the person per id_type (partner uids as"
+                  + " partner_uid:<partner>)',"
+                  + " is_customer BOOLEAN COMMENT 'a live (not deleted) CRM customer', vip BOOLEAN COMMENT 'VIP flag of the CRM',"
+                  + " customer_since DATE, age INT COMMENT 'whole years at the run date, from the surviving birth date',"
+                  + " postcode STRING, city STRING,"
+                  + " region STRING COMMENT 'from the postcode (conf/profiles.yaml reference)',"
+                  + " nearest_agency STRING COMMENT 'agency id nearest to the postcode (conf reference)',"
+                  + " household_id STRING COMMENT 'identity.households, null when the person shares nothing',"
+                  + " consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN, consent_ads BOOLEAN,"
+                  + " consent_dates MAP<STRING,DATE> COMMENT 'purpose -> date the consent was last given or withdrawn',"
+                  + " contactable_email BOOLEAN COMMENT 'consent and a hashed email known',"
+                  + " contactable_sms BOOLEAN COMMENT 'consent and a hashed phone known',"
+                  + " contactable_postal BOOLEAN COMMENT 'consent and a postal address known',"
+                  + " contactable_ads BOOLEAN COMMENT 'may be reached on ad platforms',"
+                  + " partner_segments ARRAY<STRING> COMMENT 'codes of the latest deliveries of the partners, through ID sync',"
+                  + " partner_categories MAP<STRING,ARRAY<STRING>> COMMENT 'taxonomy category -> codes (age_band, csp, ...)',"
+                  + " attributes MAP<STRING,STRING> COMMENT 'attributes of conf/profiles.yaml after survivorship',"
+                  + " attribute_sources MAP<STRING,STRING> COMMENT 'attribute -> source of the surviving value',"
+                  + " first_seen DATE COMMENT 'first night any identifier of the person was seen',"
+                  + " last_activity DATE COMMENT 'last night with an event of the person',"
+                  + " run_date DATE",
+              "run_date"));
+  public static final TableDef SCORES =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "scores",
+              "one row per person, score and night (rfm_recency, rfm_frequency, rfm_monetary, engagement, propensity,"
+                  + " propensity_percentile, pressure_7d, pressure_30d, ...)",
+              "person_id STRING, score STRING COMMENT 'score name: score.<name> in segment rules',"
+                  + " value DOUBLE, run_date DATE",
+              "run_date"));
+  public static final TableDef MODEL_REPORTS =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "model_reports",
+              "one row per model and night it was trained (or refused): how it was trained and how good it is",
+              "model STRING, status STRING COMMENT 'trained | refused', message STRING,"
+                  + " train_from DATE, train_to DATE, test_from DATE, test_to DATE,"
+                  + " train_rows BIGINT, test_rows BIGINT, positives BIGINT, auc DOUBLE,"
+                  + " calibration ARRAY<STRUCT<bucket:INT,predicted:DOUBLE,observed:DOUBLE,n:BIGINT>>,"
+                  + " features ARRAY<STRING>, run_date DATE",
+              "run_date"));
+  public static final TableDef SEGMENT_EVENTS =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "segment_events",
+              "one row per person, night and distinct (event_type, channel, category, campaign): the daily event"
+                  + " counts segment rules count over (conf/segments.yaml event_history_days back)",
+              "person_id STRING COMMENT 'person of that night (later merges are resolved when read)',"
+                  + " event_type STRING, channel STRING, category STRING, campaign STRING, n BIGINT,"
+                  + " run_date DATE COMMENT 'the night the events were loaded'",
+              "run_date"));
+  public static final TableDef SEGMENT_MEMBERSHIP =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "segment_membership",
+              "one row per person, segment and night the person is a member",
+              "person_id STRING, segment_id STRING,"
+                  + " entered_on DATE COMMENT 'first night of the current membership',"
+                  + " last_qualified DATE COMMENT 'last night the rule held (membership lasts ttl_days after it)',"
+                  + " is_control BOOLEAN COMMENT 'held out: never exported', run_date DATE",
+              "run_date"));
+  public static final TableDef SEGMENT_STATS =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "segment_stats",
+              "one row per segment and night",
+              "segment_id STRING, members BIGINT, controls BIGINT, qualified BIGINT COMMENT 'rule held tonight',"
+                  + " adds BIGINT, drops BIGINT,"
+                  + " volatility DOUBLE COMMENT '(adds + drops) / members of the previous night',"
+                  + " overlaps MAP<STRING,BIGINT> COMMENT 'other segment_id -> members in both',"
+                  + " run_date DATE",
+              "run_date"));
+
   // ---- ops ----
   public static final TableDef JOB_RUNS =
       register(
