@@ -1,5 +1,6 @@
 package org.opendmp.jobs;
 
+import org.opendmp.common.config.EnvConfig;
 import org.opendmp.common.run.RunSummary;
 
 /**
@@ -10,4 +11,11 @@ import org.opendmp.common.run.RunSummary;
 @FunctionalInterface
 public interface Job {
   RunSummary run(JobContext ctx);
+
+  /**
+   * Loads and checks the job's behaviour configs without touching data, throwing the same one-line error the
+   * run would. {@code dmp nightly} checks every job before the first one writes, so that a typo in a late job's
+   * conf (a segment rule) stops the night before anything is written.
+   */
+  default void check(EnvConfig env) {}
 }

@@ -14,6 +14,7 @@ import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
 import org.opendmp.jobs.profile.Traits;
+import org.opendmp.jobs.segment.Segments;
 
 /**
  * The jobs, in nightly order (DESIGN.md §5). {@code dmp jobs}, {@code dmp nightly} and the Airflow DAG are all
@@ -52,7 +53,12 @@ public final class JobRegistry {
               List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.households", "identity.audit"), Identity::new),
           new JobSpec("traits", "profile", "Per-person daily aggregates and rolling-window traits (conf/traits.yaml)",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.person_daily", "gold.traits"),
-              List.of("gold.person_daily", "gold.traits"), Traits::new));
+              List.of("gold.person_daily", "gold.traits"), Traits::new),
+          new JobSpec("segments", "segment",
+              "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
+              List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",
+                  "gold.segment_events", "gold.segment_membership"),
+              List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new));
 
   private JobRegistry() {}
 

@@ -42,6 +42,7 @@ final class NightlyCommand implements java.util.concurrent.Callable<Integer> {
     List<JobSpec> jobs = JobRegistry.from(from);
     EnvConfig e = env.load();
     PrintWriter out = spec.commandLine().getOut();
+    JobRunner.checkAll(jobs, e);
     if (dryRun) {
       jobs.forEach(j -> out.printf("would run %s for %s (lake %s)%n", j.name(), date, e.lakeRoot()));
       return 0;

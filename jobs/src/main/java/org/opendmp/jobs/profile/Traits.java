@@ -33,6 +33,11 @@ public final class Traits implements Job {
   static final int MAX_CHAIN_STEPS = 32;
 
   @Override
+  public void check(org.opendmp.common.config.EnvConfig env) {
+    TraitsConfig.load(env.conf("traits.yaml"));
+  }
+
+  @Override
   public RunSummary run(JobContext ctx) {
     return run(ctx, TraitsConfig.load(ctx.conf("traits.yaml")));
   }
@@ -120,7 +125,7 @@ public final class Traits implements Job {
    * Absorbed person id -> survivor, chains followed, from the merges that can concern the partials a window
    * reads (recorded within the longest window, or later when an older night is re-run). Persisted; tiny.
    */
-  static Dataset<Row> aliases(Lake lake, LocalDate date, int longest) {
+  public static Dataset<Row> aliases(Lake lake, LocalDate date, int longest) {
     Dataset<Row> merges = lake.read(Tables.PERSON_MERGES)
         .where(col("event").equalTo("merge").and(col("run_date").gt(lit(date.minusDays(longest)))));
     Dataset<Row> a = TraitFrames.aliases(merges).persist(StorageLevel.MEMORY_AND_DISK());

@@ -58,6 +58,21 @@ public final class JobRunner {
   }
 
   /**
+   * Checks the configs of every job before any runs ({@link org.opendmp.jobs.Job#check}): the first problem is
+   * thrown as one line naming the job, e.g. {@code Cannot load segments: ... (file conf/segments.yaml, segment
+   * vip, column 12) [job segments]}.
+   */
+  public static void checkAll(List<JobSpec> jobs, org.opendmp.common.config.EnvConfig env) {
+    for (JobSpec spec : jobs) {
+      try {
+        spec.factory().get().check(env);
+      } catch (DmpException e) {
+        throw new DmpException(oneLine(e) + " [job " + spec.name() + "]", e);
+      }
+    }
+  }
+
+  /**
    * Runs jobs in order for one date, stopping at the first failure. Returns the outcomes of the jobs that ran.
    */
   public static List<Outcome> runAll(List<JobSpec> jobs, Lake lake, LocalDate date, java.util.function.Consumer<String> progress) {

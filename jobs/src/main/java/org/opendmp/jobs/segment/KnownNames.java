@@ -3,6 +3,7 @@ package org.opendmp.jobs.segment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.opendmp.jobs.profile.TraitsConfig;
 
 /**
  * The one place that says which names segment rules may use, until each producing job exposes its own: traits
@@ -54,10 +55,23 @@ public final class KnownNames {
     {"ad_clicks", "c", "7,30"},
   };
 
-  /** The catalog of the shipped conf. */
+  /** The partner taxonomy categories rules may name ({@code partner.<category>}). */
+  public static final Set<String> PARTNER_CATEGORIES = Set.of("age_band", "csp", "region", "interest");
+
+  /** The catalog of the shipped conf (the trait names of the shipped conf/traits.yaml). */
   public static Catalog catalog() {
-    return new Catalog(traits(), scores(), profile(), Set.of("age_band", "csp", "region", "interest"), Set.of(),
-        eventTypes(), eventFields());
+    return new Catalog(traits(), scores(), profile(), PARTNER_CATEGORIES, Set.of(), eventTypes(), eventFields());
+  }
+
+  /** The catalog of a night: the traits of the traits config the night runs with, every key with its type. */
+  public static Catalog catalog(TraitsConfig traitsConf) {
+    Map<String, ValueType> traits = new LinkedHashMap<>();
+    traitsConf.keys().forEach((key, output) -> traits.put(key, switch (output) {
+      case NUMBER -> ValueType.NUMBER;
+      case TEXT -> ValueType.TEXT;
+      case TIME -> ValueType.TIMESTAMP;
+    }));
+    return new Catalog(traits, scores(), profile(), PARTNER_CATEGORIES, Set.of(), eventTypes(), eventFields());
   }
 
   /** gold.traits keys ({@code <name>_<N>d}) and their types. */

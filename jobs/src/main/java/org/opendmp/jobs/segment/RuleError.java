@@ -2,7 +2,7 @@ package org.opendmp.jobs.segment;
 
 /**
  * A problem in one rule at one position (0-based offset in the rule text), raised by {@link RuleParser} and
- * {@link RuleCompiler}; {@link Segments} turns it into the one-line {@code DmpException} that names the file,
+ * {@link RuleCompiler}; {@link SegmentRules} turns it into the one-line {@code DmpException} that names the file,
  * the segment and the column.
  */
 public final class RuleError extends RuntimeException {

@@ -9,7 +9,7 @@ import org.opendmp.common.config.ConfigError;
 import org.opendmp.common.config.Yaml;
 
 /**
- * conf/segments.yaml: the segment definitions marketers write. Rules are checked by {@link Segments#load}, which
+ * conf/segments.yaml: the segment definitions marketers write. Rules are checked by {@link SegmentRules#load}, which
  * parses and compiles them against a {@link Catalog}; this record only checks the shape of the file.
  *
  * @param eventHistoryDays how many nights of per-person daily event counts the segments job reads: every event

@@ -6,7 +6,7 @@
  * org.opendmp.jobs.segment.RuleParser} (text -> {@link org.opendmp.jobs.segment.Ast}) -> {@link
  * org.opendmp.jobs.segment.RuleCompiler} (names and types checked against a {@link
  * org.opendmp.jobs.segment.Catalog}, SQL text, the event aggregates needed) -> {@link
- * org.opendmp.jobs.segment.Segments} (dependency order, cycles, one-line errors naming file, segment, column)
+ * org.opendmp.jobs.segment.SegmentRules} (dependency order, cycles, one-line errors naming file, segment, column)
  * -> {@link org.opendmp.jobs.segment.CompiledSegments}. {@link org.opendmp.jobs.segment.KnownNames} is the one
  * place listing the traits, scores, profile attributes and event fields rules may use.
  *

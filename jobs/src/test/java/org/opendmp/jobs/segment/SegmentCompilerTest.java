@@ -35,7 +35,7 @@ class SegmentCompilerTest {
   }
 
   private static CompiledSegments compile(Segment... segments) {
-    return Segments.compile(new SegmentsConfig(30, List.of(segments)), CATALOG, "segments.yaml");
+    return SegmentRules.compile(new SegmentsConfig(30, List.of(segments)), CATALOG, "segments.yaml");
   }
 
   private static String sql(String rule) {
@@ -196,7 +196,7 @@ class SegmentCompilerTest {
 
   @Test
   void shippedSegmentsCompileAgainstTheKnownNames() {
-    CompiledSegments c = Segments.load(Path.of("../conf/segments.yaml"), KnownNames.catalog());
+    CompiledSegments c = SegmentRules.load(Path.of("../conf/segments.yaml"), KnownNames.catalog());
     assertThat(c.ordered().stream().map(CompiledSegment::id)).containsExactlyInAnyOrder(
         "car_intenders", "cart_abandoners_store_visit", "callcenter_browsed", "existing_customers", "vip",
         "retargeting_candidates", "recent_purchasers", "high_propensity_prospects");
@@ -220,7 +220,7 @@ class SegmentCompilerTest {
               count(event = cart_add, within 7d) >= 1
               and trait.product_veiws_30d >= 2
         """);
-    assertThatThrownBy(() -> Segments.load(file, CATALOG))
+    assertThatThrownBy(() -> SegmentRules.load(file, CATALOG))
         .hasMessage("Cannot load segments: unknown trait 'product_veiws_30d', did you mean 'product_views_30d'?"
             + " (file " + file + ", segment broken, column 45)");
   }
@@ -242,7 +242,7 @@ class SegmentCompilerTest {
   private static String shapeError(Path dir, String yaml) throws IOException {
     Path file = Files.writeString(dir.resolve("s.yaml"), yaml);
     try {
-      Segments.load(file, CATALOG);
+      SegmentRules.load(file, CATALOG);
     } catch (DmpException e) {
       assertThat(e.getMessage()).startsWith("Cannot load config:").contains(file.toString());
       return e.getMessage();

@@ -45,7 +45,7 @@ class SegmentSparkTest {
 
   @Test
   void rulesSelectExactlyTheirMembers() {
-    CompiledSegments segments = Segments.compile(new SegmentsConfig(30, List.of(
+    CompiledSegments segments = SegmentRules.compile(new SegmentsConfig(30, List.of(
         seg("retarget", "count(event in (product_view, cart_abandon) and channel in (web, app), within 14d) >= 1"
             + " and not segment.buyers and not segment.store_visit"),
         seg("car", "count(event = product_view and category = 'cars', within 30d) >= 1"
@@ -115,7 +115,7 @@ class SegmentSparkTest {
 
   @Test
   void eventAggregatesSumCountsAndListDays() {
-    CompiledSegments segments = Segments.compile(new SegmentsConfig(30, List.of(
+    CompiledSegments segments = SegmentRules.compile(new SegmentsConfig(30, List.of(
         seg("s", "count(event = wifi_login, within 7d, after event = cart_abandon within 3d) >= 1"
             + " and count(channel = web, between 1d and 2d ago) > 0"))), CATALOG, "test");
     Dataset<Row> daily = rows(DAILY,
@@ -136,7 +136,7 @@ class SegmentSparkTest {
 
   @Test
   void inputsThatDoNotFitTheRulesAreRefusedBeforeAnyJob() {
-    CompiledSegments segments = Segments.compile(new SegmentsConfig(30, List.of(
+    CompiledSegments segments = SegmentRules.compile(new SegmentsConfig(30, List.of(
         seg("s", "profile.vip and trait.revenue_90d > 1 and partner.csp = 'x'"))), CATALOG, "test");
     Dataset<Row> input = rows("person_id STRING, profile__vip STRING, trait__revenue_90d BIGINT");
     assertThatThrownBy(() -> SegmentFrames.checkInput(input.schema(), segments))
