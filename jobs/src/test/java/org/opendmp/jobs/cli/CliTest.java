@@ -95,6 +95,27 @@ class CliTest {
     assertThat(set.err()).contains("key 'spark.shuffle_partitions'", "an integer");
   }
 
+  /** A typo in the last job's conf stops the night before the first job writes anything (issue #5). */
+  @Test
+  void aSegmentRuleErrorStopsTheNightBeforeAnyWrite() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    try (var files = Files.list(Path.of("../conf"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".csv")).toList()) {
+        Files.copy(f, conf.resolve(f.getFileName()));
+      }
+    }
+    Path segments = conf.resolve("segments.yaml");
+    Files.writeString(segments, Files.readString(segments).replace("score.rfm_monetary >= 5", "trait.rfm_monetry >= 5"));
+    Path lake = dir.resolve("lake");
+    Result r = dmp("nightly", "--date", "2026-11-02", "--set", "lake_root=" + lake, "--set", "landing_root=" + dir.resolve("landing"),
+        "--set", "export_root=" + dir.resolve("exports"), "--set", "conf_dir=" + conf);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().lines().toList()).hasSize(1);
+    assertThat(r.err()).contains("Cannot load segments: unknown trait 'rfm_monetry'", segments.toString(), "segment vip", "column",
+        "[job segments]");
+    assertThat(lake).doesNotExist();
+  }
+
   @Test
   void missingEnvFile() {
     Result r = dmp("nightly", "--date", "2026-11-02", "--dry-run", "--env", dir.resolve("nope.yaml").toString());
