@@ -8,10 +8,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,50 +17,34 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
-import org.opendmp.common.testing.SharedSpark;
 import org.opendmp.jobs.JobRegistry;
-import org.opendmp.jobs.JobSpec;
-import org.opendmp.jobs.generate.GeneratorSpec;
-import org.opendmp.jobs.generate.WorldGenerator;
 import org.opendmp.jobs.run.JobRunner;
+import org.opendmp.jobs.testing.WorldNights;
 
 /**
- * The identity job on a generated world (issue #4's measure: 5,000 people x 3 nights, the shipped conf), measured
- * against the generator's truth. {@code -Didentity.world.people=N -Didentity.world.seed=S} measures another.
+ * The identity job on a generated world (issue #4's measure: 5,000 people x 3 nights, the shipped conf, shared with
+ * the other truth measures through {@link WorldNights}), measured against the generator's truth.
  */
 class IdentityJobTest {
-  static final LocalDate D1 = LocalDate.parse("2026-11-02");
-  static final int NIGHTS = 3;
-  static final int PEOPLE = Integer.getInteger("identity.world.people", 5000);
-  static final long SEED = Long.getLong("identity.world.seed", 5);
+  static final int NIGHTS = WorldNights.NIGHTS;
+  static final int PEOPLE = WorldNights.PEOPLE;
   static Lake lake;
   static Path world;
   /** id_type, id_value, person_id after each night. */
-  static final List<Dataset<Row>> graphAfter = new ArrayList<>();
+  static List<Dataset<Row>> graphAfter;
   static List<String> events;
 
   @BeforeAll
   static void threeNights() throws Exception {
-    lake = SharedSpark.freshLake();
-    world = Path.of(lake.env().landingRoot()).getParent().resolve("world");
-    WorldGenerator.generate(new GeneratorSpec(world, PEOPLE, NIGHTS, D1, SEED));
-    Files.move(world.resolve("landing"), Path.of(lake.env().landingRoot()));
-    for (int i = 0; i < NIGHTS; i++) {
-      night(D1.plusDays(i));
-      graphAfter.add(lake.read(Tables.ID_GRAPH).select("id_type", "id_value", "person_id").localCheckpoint());
-    }
+    WorldNights w = WorldNights.get();
+    lake = w.lake;
+    world = w.world;
+    graphAfter = w.graphAfter;
     events = sortedJson(lake.read(Tables.PERSON_MERGES));
   }
 
-  static void night(LocalDate date) {
-    for (JobSpec j : JobRegistry.until("identity")) {
-      JobRunner.Outcome o = JobRunner.run(j, lake, date);
-      assertThat(o.ok()).as(j.name() + ": " + o.message()).isTrue();
-    }
-  }
-
   static LocalDate last() {
-    return D1.plusDays(NIGHTS - 1);
+    return WorldNights.last();
   }
 
   static List<String> sortedJson(Dataset<Row> d) {
