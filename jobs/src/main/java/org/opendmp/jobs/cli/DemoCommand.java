@@ -84,14 +84,18 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     out.println("== 3/3 what is in the lake");
-    summarize(out, lake);
+    LocalDate last = start.plusDays(days - 1L);
+    summarize(out, lake, last);
+    Path reportFile = home.resolve("report-" + last + ".html");
+    ReportCommand.write(lake, last, reportFile);
+    out.printf("%nThe night's report (charts, open in a browser): %s%n", reportFile);
     out.printf("%nQuery it:  bin/dmp sql --set lake_root=%s \"SELECT event_type, count(*) FROM silver.events GROUP BY 1\"%n",
         Dmp.home().relativize(home.resolve("lake")));
     return 0;
   }
 
-  /** Tables and rows, per zone. */
-  static void summarize(PrintWriter out, Lake lake) {
+  /** Tables and rows, per zone; identity; segment sizes of the last night. */
+  static void summarize(PrintWriter out, Lake lake, LocalDate last) {
     Map<String, Long> rows = new java.util.LinkedHashMap<>();
     for (TableDef t : Tables.all()) {
       rows.put(t.fullName(), lake.read(t).count());
@@ -105,6 +109,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       String metric = r.getString(0).equals("persons") ? "persons in the identity graph" : "reconciliation: " + r.getString(1).replace('_', ' ');
       double v = r.getDouble(2);
       out.printf("   %s: %s%n", metric, v < 1 ? String.format("%.1f%%", 100 * v) : String.format("%,.0f", v));
+    }
+    out.printf("   segments on %s (members, adds, drops):%n", last);
+    for (org.apache.spark.sql.Row r : lake.readDate(Tables.SEGMENT_STATS, last).orderBy("segment_id").collectAsList()) {
+      out.printf("     %-32s %,8d %,6d %,6d%n", r.<String>getAs("segment_id"), r.<Long>getAs("members"), r.<Long>getAs("adds"), r.<Long>getAs("drops"));
     }
   }
 

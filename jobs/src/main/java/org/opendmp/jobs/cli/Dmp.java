@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       SqlCommand.class,
       DedupeCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Dmp implements Runnable {

@@ -35,7 +35,7 @@ class CliTest {
   void helpDocumentsEveryCommandAndOption() {
     Result r = dmp("--help");
     assertThat(r.code()).isZero();
-    for (String c : new String[] {"demo", "generate", "nightly", "run", "jobs", "sql"}) {
+    for (String c : new String[] {"demo", "generate", "nightly", "run", "jobs", "sql", "dedupe", "report"}) {
       assertThat(r.out()).contains("  " + c + " ");
     }
     Result run = dmp("run", "--help");

@@ -10,7 +10,6 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +18,6 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opendmp.common.DmpException;
@@ -29,6 +26,7 @@ import org.opendmp.common.table.TableDef;
 import org.opendmp.common.table.Tables;
 import org.opendmp.common.testing.SharedSpark;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.testing.TableRows;
 import org.opendmp.jobs.segment.SegmentsConfig.Segment;
 
 /**
@@ -159,26 +157,9 @@ class SegmentsJobTest {
     lake.overwrite(Tables.ID_GRAPH, frame(Tables.ID_GRAPH, rows.toArray(Map[]::new)));
   }
 
-  /** A frame of the table's schema from rows giving some columns; every other column null. */
   @SafeVarargs
   static Dataset<Row> frame(TableDef t, Map<String, Object>... rows) {
-    List<Row> out = new ArrayList<>();
-    for (Map<String, Object> r : rows) {
-      Object[] values = new Object[t.schema().fields().length];
-      int i = 0;
-      for (StructField f : t.schema().fields()) {
-        Object v = r.get(f.name());
-        values[i++] = v instanceof Map<?, ?> m ? scalaMap(m) : v instanceof List<?> l ? scala.jdk.javaapi.CollectionConverters.asScala(l).toSeq() : v;
-      }
-      out.add(RowFactory.create(values));
-    }
-    return SharedSpark.spark().createDataFrame(out, t.schema());
-  }
-
-  static scala.collection.Map<Object, Object> scalaMap(Map<?, ?> m) {
-    Map<Object, Object> converted = new LinkedHashMap<>();
-    m.forEach((k, v) -> converted.put(k, v instanceof List<?> l ? scala.jdk.javaapi.CollectionConverters.asScala(l).toSeq() : v));
-    return scala.jdk.javaapi.CollectionConverters.asScala(converted);
+    return TableRows.of(t, rows);
   }
 
   static List<String> members(LocalDate night) {

@@ -1,0 +1,84 @@
+package org.opendmp.jobs.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opendmp.common.table.Lake;
+import org.opendmp.common.table.Tables;
+import org.opendmp.common.testing.SharedSpark;
+import org.opendmp.jobs.testing.TableRows;
+
+/** The night's HTML report on a tiny lake: every section from its table, charts inline, nothing fetched. */
+class NightReportTest {
+  static final LocalDate D1 = LocalDate.parse("2026-11-02");
+  static final LocalDate D2 = D1.plusDays(1);
+  static Lake lake;
+  static String html;
+
+  @BeforeAll
+  static void twoNights() {
+    lake = SharedSpark.freshLake();
+    lake.append(Tables.JOB_RUNS, TableRows.of(Tables.JOB_RUNS,
+        run("conform", 1, "failed", 30, "Cannot read bronze.web_events"), run("conform", 2, "success", 42, ""),
+        run("segments", 1, "success", 12, "")));
+    lake.replaceDate(Tables.QUALITY_RESULTS, D2, TableRows.of(Tables.QUALITY_RESULTS,
+        Map.of("job", "traits", "table_name", "gold.traits", "check_name", "person_id_unique", "level", "ERROR", "passed", true,
+            "observed", 0.0, "expected", "0"),
+        Map.of("job", "traits", "table_name", "gold.person_daily", "check_name", "events_without_person_ratio", "level", "WARN",
+            "passed", false, "observed", 0.08, "expected", "<= 0.05", "message", "events whose identifier has no person")));
+    for (LocalDate night : new LocalDate[] {D1, D2}) {
+      double grow = night.equals(D1) ? 1 : 1.1;
+      lake.replaceDate(Tables.AUDIT, night, TableRows.of(Tables.AUDIT,
+          Map.of("metric", "persons", "dimension", "all", "value", 1000 * grow),
+          Map.of("metric", "reconciliation", "dimension", "crm_customers_with_cookie", "value", 0.2 * grow),
+          Map.of("metric", "persons_by_size", "dimension", "1", "value", 700.0),
+          Map.of("metric", "persons_by_size", "dimension", "3-5", "value", 120.0)));
+      lake.replaceDate(Tables.SEGMENT_STATS, night, TableRows.of(Tables.SEGMENT_STATS,
+          Map.of("segment_id", "vip", "members", (long) (50 * grow), "controls", 0L, "qualified", 50L, "adds", 5L, "drops", 0L,
+              "overlaps", Map.of("car_intenders", 3L)),
+          Map.of("segment_id", "car_intenders", "members", 7L, "controls", 1L, "qualified", 7L, "adds", 2L, "drops", 1L,
+              "volatility", 0.5, "overlaps", Map.of("vip", 3L))));
+    }
+    html = NightReport.html(lake, D2);
+  }
+
+  static Map<String, Object> run(String job, int attempt, String status, int seconds, String message) {
+    Timestamp started = Timestamp.valueOf(D2.plusDays(1).atTime(1, 0));
+    return Map.of("job", job, "run_date", Date.valueOf(D2), "attempt", attempt, "status", status, "started", started,
+        "finished", new Timestamp(started.getTime() + seconds * 1000L), "rows_in", 10L, "rows_out", 9L, "rejects", 1L, "message", message);
+  }
+
+  @Test
+  void everySectionIsThereWithItsCharts() {
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<h1>OpenDMP: the night of 2026-11-03</h1>");
+    assertThat(html).contains("<h2>Jobs</h2>", "<h2>Quality checks</h2>", "<h2>Feeds: rows and rejects</h2>", "<h2>Identity</h2>",
+        "<h2>Segments</h2>");
+    assertThat(html.split("<svg ", -1).length - 1).as("charts").isGreaterThanOrEqualTo(6);
+    // the latest attempt of each job, in the registry's order, with its duration
+    assertThat(html).contains("<td>conform</td><td>success</td><td>2</td><td>42.0</td>").doesNotContain("Cannot read bronze.web_events");
+    assertThat(html.indexOf("<td>conform</td>")).isLessThan(html.indexOf("<td>segments</td>"));
+    // a failed WARN check is highlighted, the passed one is not
+    assertThat(html).contains("<tr class=\"warn\"><td>traits</td><td>gold.person_daily</td><td>events_without_person_ratio</td>")
+        .contains("2 checks, 1 failed.");
+    assertThat(html).contains("Tonight: 1,100 persons", "car_intenders", "vip 3", "<td>0.500</td>");
+    assertThat(html).contains("<title>CRM customers with a cookie 2026-11-03: 22.00%</title>");
+  }
+
+  @Test
+  void theFileIsSelfContainedAndTheSameForTheSameLake() {
+    assertThat(html).doesNotContain("<script", "src=", "href=", "<link");
+    assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http");
+    assertThat(NightReport.html(lake, D2)).isEqualTo(html);
+  }
+
+  @Test
+  void aNightWithoutRunsSaysSo() {
+    String empty = NightReport.html(lake, D1.minusDays(5));
+    assertThat(empty).contains("No job ran for this night", "No quality results for this night", "No segment statistics (gold.segment_stats)");
+  }
+}
