@@ -86,6 +86,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     out.println("== 3/3 what is in the lake");
     LocalDate last = start.plusDays(days - 1L);
     summarize(out, lake, last);
+    useCases(out, lake, home.resolve("world/truth"));
     Path reportFile = home.resolve("report-" + last + ".html");
     ReportCommand.write(lake, last, reportFile);
     out.printf("%nThe night's report (charts, open in a browser): %s%n", reportFile);
@@ -113,6 +114,38 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     out.printf("   segments on %s (members, adds, drops):%n", last);
     for (org.apache.spark.sql.Row r : lake.readDate(Tables.SEGMENT_STATS, last).orderBy("segment_id").collectAsList()) {
       out.printf("     %-32s %,8d %,6d %,6d%n", r.<String>getAs("segment_id"), r.<Long>getAs("members"), r.<Long>getAs("adds"), r.<Long>getAs("drops"));
+    }
+  }
+
+  /** The story of each planted person: the segments their person is in on the night the story completes. */
+  static void useCases(PrintWriter out, Lake lake, Path truth) {
+    String[][] stories = {
+      {"car_intender", "use case 1, car intender", "car_intenders"},
+      {"abandon_then_wifi", "use case 2, cart abandoned then in store", "cart_abandoners_store_visit"},
+      {"callcenter_browse", "use case 3, call-center appointment after browsing", "callcenter_browsed"}
+    };
+    var spark = lake.spark();
+    var ids = spark.read().option("header", "true").csv(truth.resolve("identifiers.csv").toString())
+        .where("shared = '0'").join(lake.read(Tables.ID_GRAPH), new String[] {"id_type", "id_value"})
+        .select("true_person_id", "person_id").distinct();
+    var cases = spark.read().option("header", "true").csv(truth.resolve("use_cases.csv").toString()).join(ids, "true_person_id");
+    var members = lake.read(Tables.SEGMENT_MEMBERSHIP).select(org.apache.spark.sql.functions.col("person_id"),
+        org.apache.spark.sql.functions.col("segment_id"), org.apache.spark.sql.functions.col("run_date").cast("string").as("dt"),
+        org.apache.spark.sql.functions.col("is_control"));
+    out.println("   planted use cases (truth/use_cases.csv) and the segments of their person on that night:");
+    for (String[] story : stories) {
+      var rows = cases.where(org.apache.spark.sql.functions.col("use_case").equalTo(story[0]))
+          .join(members.where(org.apache.spark.sql.functions.col("segment_id").equalTo(story[2])), new String[] {"person_id", "dt"}, "left")
+          .groupBy("dt", "true_person_id")
+          .agg(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.col("segment_id").isNotNull()).as("in"),
+              org.apache.spark.sql.functions.max("is_control").as("control"))
+          .orderBy("dt", "true_person_id").collectAsList();
+      long found = rows.stream().filter(r -> r.getBoolean(2)).count();
+      out.printf("     %-52s %d of %d in %s%n", story[1], found, rows.size(), story[2]);
+      for (org.apache.spark.sql.Row r : rows.subList(0, Math.min(3, rows.size()))) {
+        out.printf("       %s %s: %s%n", r.getString(0), r.getString(1),
+            r.getBoolean(2) ? "member" + (Boolean.TRUE.equals(r.get(3)) ? " (control group: not exported)" : "") : "not a member");
+      }
     }
   }
 
