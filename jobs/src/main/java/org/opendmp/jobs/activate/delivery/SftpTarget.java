@@ -132,6 +132,15 @@ public final class SftpTarget implements DeliveryTarget {
 
   private void connect() throws IOException {
     disconnect();
+    try {
+      login();
+    } catch (IOException e) {
+      // Otherwise the message would name the first file operation, not the login that failed.
+      throw new IOException("SFTP connection or login as " + user + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void login() throws IOException {
     session = client.connect(user, host, port).verify(timeout).getSession();
     if (password != null) {
       session.addPasswordIdentity(password);

@@ -9,11 +9,19 @@ import static org.opendmp.jobs.activate.delivery.DeliveryFixture.lines;
 import static org.opendmp.jobs.activate.delivery.DeliveryFixture.spec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
@@ -31,11 +39,13 @@ import org.opendmp.common.DmpException;
 /**
  * Publishing over SFTP to a real MINA SSHD server on 127.0.0.1 (in-process, password auth, rooted in a temp
  * folder): what arrives on the server's disk is compared byte for byte. The server fails writes on demand, from
- * the Nth write on, as a full disk or a dying connection would.
+ * the Nth write on, as a full disk or a dying connection would. Users log in with a password or a key.
  */
 class SftpTargetTest {
   @TempDir static Path serverDir;
   private static SshServer sshd;
+  private static KeyPair clientKey;
+  private static final RetryPolicy ONCE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
   private static final AtomicInteger WRITES = new AtomicInteger();
   private static volatile int failFromWrite = Integer.MAX_VALUE;
   private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
@@ -63,6 +73,12 @@ class SftpTargetTest {
     sshd.setPort(0);
     sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(serverDir.resolve("hostkey.ser")));
     sshd.setPasswordAuthenticator((user, password, session) -> "dmp".equals(user) && "s3cret".equals(password));
+    try {
+      clientKey = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    sshd.setPublickeyAuthenticator((user, key, session) -> "dmp".equals(user) && KeyUtils.compareKeys(key, clientKey.getPublic()));
     sshd.setSubsystemFactories(List.of(sftp));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(serverDir.resolve("root")));
     sshd.start();
@@ -157,15 +173,39 @@ class SftpTargetTest {
   }
 
   @Test
-  void aWrongPasswordFailsWithTheTarget() {
+  void aWrongPasswordFailsWithTheTarget() throws IOException {
+    StagedDelivery staged = DeliveryFixture.stage(staging, spec("crm", 3, false), lines(2, "a"));
     try (DeliveryTarget target = Targets.of(uri(), Map.of("sftp.password", "wrong"))) {
-      assertThatThrownBy(() -> new Publisher(new RetryPolicy(1, java.time.Duration.ZERO, java.time.Duration.ZERO)).publish(
-              DeliveryFixture.stage(staging, spec("crm", 3, false), lines(2, "a")), target))
+      assertThatThrownBy(() -> new Publisher(ONCE).publish(staged, target))
           .isInstanceOf(DmpException.class)
-          .hasMessageStartingWith("Cannot remove the stale _SUCCESS: ")
-          .hasMessageEndingWith(", 1 attempt (" + uri() + "/crm/dt=2026-11-02)");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+          .hasMessageStartingWith("Cannot remove the stale _SUCCESS: java.io.IOException: SFTP connection or login as dmp failed: ")
+          .hasMessageEndingWith(", 1 attempt (" + uri() + "/crm/dt=2026-11-02)")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
+  @Test
+  void keyAuthWithAKnownHostsFileAndAnUnknownServerKeyRefused() throws Exception {
+    Path key = staging.resolve("id_ecdsa");
+    try (OutputStream out = Files.newOutputStream(key)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "dmp", (OpenSSHKeyEncryptionContext) null, out);
+    }
+    PublicKey hostKey = sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+    Path knownHosts = staging.resolve("known_hosts");
+    Files.writeString(knownHosts, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(hostKey) + "\n");
+    StagedDelivery staged = DeliveryFixture.stage(staging.resolve("s"), spec("keyed", 3, true), lines(5, "k"));
+    Map<String, String> settings = Map.of("sftp.private_key", key.toString(), "sftp.known_hosts", knownHosts.toString());
+    try (DeliveryTarget target = Targets.of(uri(), settings)) {
+      new Publisher(FAST).publish(staged, target);
+    }
+    assertDelivered(files(arrived("keyed")), staged);
+
+    PublicKey other = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256).getPublic();
+    Files.writeString(knownHosts, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(other) + "\n");
+    try (DeliveryTarget target = Targets.of(uri(), settings)) {
+      assertThatThrownBy(() -> new Publisher(ONCE).publish(staged, target))
+          .isInstanceOf(DmpException.class)
+          .hasMessageContaining("SFTP connection or login as dmp failed");
     }
   }
 }
