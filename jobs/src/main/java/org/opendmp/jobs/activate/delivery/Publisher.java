@@ -99,7 +99,8 @@ public final class Publisher {
               e);
         }
         long millis = retry.delayAfter(attempt).toMillis();
-        LOG.warn("Attempt {} to {} {} failed ({}), again in {} ms ({})", attempt, what, name, oneLine(e), millis, where);
+        LOG.warn(
+            "Attempt {} to {} {} failed ({}), again in {} ms ({})", attempt, what, name, oneLine(e), millis, where);
         sleep(millis, what, name, where);
       }
     }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
@@ -46,8 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SftpTarget implements DeliveryTarget {
   private static final Logger LOG = LoggerFactory.getLogger(SftpTarget.class);
-  private static final Set<String> KEYS =
-      Set.of("sftp.password", "sftp.private_key", "sftp.private_key_passphrase", "sftp.known_hosts", "sftp.timeout_seconds");
+  private static final List<String> KEYS =
+      List.of(
+          "sftp.known_hosts",
+          "sftp.password",
+          "sftp.private_key",
+          "sftp.private_key_passphrase",
+          "sftp.timeout_seconds");
 
   private final String user;
   private final String host;
@@ -70,17 +74,23 @@ public final class SftpTarget implements DeliveryTarget {
     String where = "sftp://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath();
     for (String k : settings.keySet()) {
       if (k.startsWith("sftp.") && !KEYS.contains(k)) {
-        throw new DmpException("Cannot connect to SFTP: unknown setting " + k + ", known: " + KEYS + " (" + where + ")");
+        throw new DmpException(
+            "Cannot connect to SFTP: unknown setting " + k + ", known: " + String.join(" ", KEYS) + " (" + where + ")");
       }
     }
     if (uri.getUserInfo() == null || uri.getUserInfo().isEmpty()) {
-      throw new DmpException("Cannot connect to SFTP: the URI names no user, write sftp://user@host:port/path (" + where + ")");
+      throw new DmpException(
+          "Cannot connect to SFTP: the URI names no user, write sftp://user@host:port/path (" + where + ")");
     }
     if (uri.getUserInfo().contains(":")) {
-      throw new DmpException("Cannot connect to SFTP: put the password in sftp.password, not in the URI (" + where + ")");
+      throw new DmpException(
+          "Cannot connect to SFTP: put the password in sftp.password, not in the URI (" + where + ")");
     }
     if (uri.getHost() == null) {
-      throw new DmpException("Cannot connect to SFTP: the URI names no host (" + uri.getRawSchemeSpecificPart().replaceAll(":[^@/]*@", "@") + ")");
+      throw new DmpException(
+          "Cannot connect to SFTP: the URI names no host ("
+              + uri.getRawSchemeSpecificPart().replaceAll(":[^@/]*@", "@")
+              + ")");
     }
     this.user = uri.getUserInfo();
     this.host = uri.getHost();
@@ -101,7 +111,8 @@ public final class SftpTarget implements DeliveryTarget {
     this.client = SshClient.setUpDefaultClient();
     String knownHosts = settings.get("sftp.known_hosts");
     if (knownHosts != null) {
-      client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, Path.of(knownHosts)));
+      client.setServerKeyVerifier(
+          new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, Path.of(knownHosts)));
     } else {
       LOG.warn("No sftp.known_hosts: the server key of {} is not checked", describe());
       client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

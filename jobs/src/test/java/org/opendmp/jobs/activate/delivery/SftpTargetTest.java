@@ -205,7 +205,8 @@ class SftpTargetTest {
     try (DeliveryTarget target = Targets.of(uri(), settings)) {
       assertThatThrownBy(() -> new Publisher(ONCE).publish(staged, target))
           .isInstanceOf(DmpException.class)
-          .hasMessageContaining("SFTP connection or login as dmp failed");
+          .hasMessageContaining("SFTP connection or login as dmp failed")
+          .hasMessageContaining("Server key did not validate");
     }
   }
 }
