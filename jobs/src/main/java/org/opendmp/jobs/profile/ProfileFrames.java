@@ -108,8 +108,8 @@ public final class ProfileFrames {
     for (String f : List.of("vip", "customer_since", "crm_postcode", "crm_city", "crm_birth_date", "consent_email", "consent_sms",
         "consent_postal", "consent_ads", "consent_date", "crm_stated", "crm_email", "crm_phone", "has_address")) {
       Column v = col("c." + f);
-      out.add((f.equals("vip") || f.startsWith("crm_e") || f.startsWith("crm_p") || f.equals("has_address")
-          ? when(col("c.is_customer"), v).otherwise(lit(false)) : when(col("c.is_customer"), v)).as(f));
+      boolean flag = List.of("vip", "crm_email", "crm_phone", "has_address").contains(f);
+      out.add((flag ? when(col("c.is_customer"), v).otherwise(lit(false)) : when(col("c.is_customer"), v)).as(f));
     }
     return best.select(out.toArray(Column[]::new));
   }
@@ -211,9 +211,10 @@ public final class ProfileFrames {
         .agg(min("first_seen").as("first_seen"), max("last_seen").as("last_seen"));
     org.apache.spark.sql.expressions.WindowSpec per = Window.partitionBy("person_id", "field", "source");
     Dataset<Row> kept = all
-        .withColumn("recent", row_number().over(per.orderBy(col("last_seen").desc(), col("value").desc())))
         .withColumn("earliest", row_number().over(per.orderBy(col("first_seen").asc(), col("value").asc())))
-        .where(col("recent").lt(conf.maxValues()).or(col("earliest").equalTo(1)));
+        .withColumn("kept", row_number().over(per.orderBy(when(col("earliest").equalTo(1), 0).otherwise(1), col("last_seen").desc(),
+            col("value").desc())))
+        .where(col("kept").leq(conf.maxValues()));
     return kept.groupBy(col("person_id"))
         .agg(array_sort(collect_list(struct(col("field"), col("source"), col("value"), col("first_seen"), col("last_seen")))).as("attribute_values"));
   }
