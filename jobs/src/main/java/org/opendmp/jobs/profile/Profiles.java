@@ -92,7 +92,7 @@ public final class Profiles implements Job {
     details.put("merge_aliases", aliases.count());
     details.put("active_persons", activity.count());
     details.put("profiles", rows);
-    details.put("dropped", Math.max(0, carriedRows - rows));
+    details.put("dropped", carried.join(tonight, carried.col("person_id").equalTo(tonight.col("person_id")), "left_anti").count());
     details.put("customers", nz(q, 3));
     details.put("active_tonight", nz(q, 4));
     details.put("contactable_email", nz(q, 5));

@@ -159,21 +159,31 @@ class ProfileFramesTest {
     return rows("person_id STRING, household_id STRING", new Object[] {"P7", "H1"}, new Object[] {"P2", "H1"});
   }
 
-  static Dataset<Row> profilesOf(ProfilesConfig c) {
-    Dataset<Row> graph = graph();
+  /** The inputs of {@link ProfileFrames#profiles}, computed once (the conf variants share their attributes). */
+  static Dataset<Row> carried, identities, customers, activity, values, partners, geoTable;
+
+  static void inputs() {
+    Dataset<Row> graph = graph().localCheckpoint();
     Dataset<Row> aliases = TraitFrames.aliases(rows("old_person_id STRING, new_person_id STRING, run_date DATE", new Object[] {"P4", "P5", D}));
-    Dataset<Row> carried = ProfileFrames.carried(previous(), aliases);
-    Dataset<Row> customers = ProfileFrames.customers(graph, customers(), pii(), D);
-    Dataset<Row> statements = ProfileFrames.crmStatements(customers, c).unionByName(ProfileFrames.storeStatements(pos(), graph));
-    return ProfileFrames.profiles(carried, ProfileFrames.identities(graph), customers, ProfileFrames.activity(events(), graph),
-        ProfileFrames.values(carried, statements, c), ProfileFrames.partners(deliveries(), taxonomy(), graph, D, c.partnerMaxAgeDays()),
-        households(), geo.table(SharedSpark.spark()), D, c);
+    carried = ProfileFrames.carried(previous(), aliases).localCheckpoint();
+    customers = ProfileFrames.customers(graph, customers(), pii(), D).localCheckpoint();
+    Dataset<Row> statements = ProfileFrames.crmStatements(customers, conf).unionByName(ProfileFrames.storeStatements(pos(), graph));
+    values = ProfileFrames.values(carried, statements, conf).localCheckpoint();
+    identities = ProfileFrames.identities(graph).localCheckpoint();
+    activity = ProfileFrames.activity(events(), graph).localCheckpoint();
+    partners = ProfileFrames.partners(deliveries(), taxonomy(), graph, D, conf.partnerMaxAgeDays()).localCheckpoint();
+    geoTable = geo.table(SharedSpark.spark()).localCheckpoint();
+  }
+
+  static Dataset<Row> profilesOf(ProfilesConfig c) {
+    return ProfileFrames.profiles(carried, identities, customers, activity, values, partners, households(), geoTable, D, c);
   }
 
   @BeforeAll
   static void compute() throws Exception {
     conf = load(CONF);
     geo = GeoReference.load(Path.of("..", "conf", "departments.csv"), Path.of("..", "conf", "agencies.csv"));
+    inputs();
     profiles = new HashMap<>();
     all = profilesOf(conf).localCheckpoint();
     all.collectAsList().forEach(r -> profiles.put(r.getAs("person_id"), r));
