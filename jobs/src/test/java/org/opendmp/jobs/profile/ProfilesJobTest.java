@@ -23,7 +23,7 @@ import org.opendmp.common.testing.SharedSpark;
 import org.opendmp.jobs.JobContext;
 
 /**
- * The profiles job on a tiny lake for two nights, identity merging two persons on the second: each night run
+ * The profiles job on a tiny lake for two nights, identity merging two persons on the second: the second night run
  * twice gives identical rows, the survivor carries the absorbed person's history, the CRM's move survives.
  */
 class ProfilesJobTest {
@@ -100,7 +100,6 @@ class ProfilesJobTest {
         new Object[] {"r1", "dataprovider_a", "u9", List.of("age_25_34"), "f", D1}));
     SUMMARIES.put("1a", run(D1));
     FIRST_RUN.put("1", published(D1).localCheckpoint());
-    SUMMARIES.put("1b", run(D1));
 
     // night 2: identity merges P2 into P1; the CRM moves C1
     lake.overwrite(Tables.ID_GRAPH, graph("P1"));
@@ -116,10 +115,10 @@ class ProfilesJobTest {
 
   @Test
   void reRunningANightGivesIdenticalRows() {
-    assertSameRows(published(D1), FIRST_RUN.get("1"));
+    // the second night (carried rows, a merge) is run twice; the first night's partition is left as it was
     assertSameRows(published(D2), FIRST_RUN.get("2"));
-    assertThat(SUMMARIES.get("1b").details()).isEqualTo(SUMMARIES.get("1a").details());
     assertThat(SUMMARIES.get("2b").details()).isEqualTo(SUMMARIES.get("2a").details());
+    assertSameRows(published(D1), FIRST_RUN.get("1"));
     assertThat(FIRST_RUN.get("1").count()).isEqualTo(3);
   }
 
