@@ -43,10 +43,11 @@ public final class Profiles implements Job {
     ctx.stage("previous profiles and merges since");
     Row last = lake.read(Tables.PROFILES).where(col("run_date").lt(lit(date))).agg(max("run_date")).first();
     LocalDate previousNight = last.isNullAt(0) ? null : last.getLocalDate(0);
-    // New data is read from the night after the previous profiles (a gap is caught up), at most ttl_days back.
-    LocalDate since = previousNight == null || previousNight.isBefore(date.minusDays(conf.ttlDays()))
-        ? date.minusDays(1) : previousNight;
-    Dataset<Row> aliases = Traits.aliases(lake, date, (int) ChronoUnit.DAYS.between(since, date));
+    // Merges and new data are read from the night after the previous profiles (a gap is caught up); new data at
+    // most ttl_days back (older activity could not keep anybody anyway).
+    LocalDate mergesSince = previousNight == null ? date.minusDays(1) : previousNight;
+    LocalDate since = mergesSince.isBefore(date.minusDays(conf.ttlDays())) ? date.minusDays(conf.ttlDays()) : mergesSince;
+    Dataset<Row> aliases = Traits.aliases(lake, date, (int) ChronoUnit.DAYS.between(mergesSince, date));
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH).select("id_type", "id_value", "person_id", "first_seen").localCheckpoint();
     Dataset<Row> previous = previousNight == null ? lake.readDate(Tables.PROFILES, date).limit(0) : lake.readDate(Tables.PROFILES, previousNight);
     Dataset<Row> carried = ProfileFrames.carried(previous, aliases).localCheckpoint();
@@ -92,7 +93,8 @@ public final class Profiles implements Job {
     details.put("merge_aliases", aliases.count());
     details.put("active_persons", activity.count());
     details.put("profiles", rows);
-    details.put("dropped", carried.join(tonight, carried.col("person_id").equalTo(tonight.col("person_id")), "left_anti").count());
+    details.put("dropped", carried.select("person_id")
+        .join(tonight.select(col("person_id").as("t_id")), col("person_id").equalTo(col("t_id")), "left_anti").count());
     details.put("customers", nz(q, 3));
     details.put("active_tonight", nz(q, 4));
     details.put("contactable_email", nz(q, 5));

@@ -80,7 +80,7 @@ public record ProfilesConfig(
   public enum Rule {
     /** the value stated last (latest last_seen), ties by source order */
     MOST_RECENT,
-    /** the value of the first source in {@code sources} that states one (its latest), */
+    /** the value of the first source in {@code sources} that states one (its latest) */
     SOURCE_PRIORITY,
     /** the value stated first (earliest first_seen), ties by source order */
     FIRST_SEEN,
