@@ -13,6 +13,7 @@ import org.opendmp.jobs.ingest.IngestIdsync;
 import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
+import org.opendmp.jobs.profile.Profiles;
 import org.opendmp.jobs.profile.Traits;
 import org.opendmp.jobs.segment.Segments;
 
@@ -54,6 +55,12 @@ public final class JobRegistry {
           new JobSpec("traits", "profile", "Per-person daily aggregates and rolling-window traits (conf/traits.yaml)",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.person_daily", "gold.traits"),
               List.of("gold.person_daily", "gold.traits"), Traits::new),
+          new JobSpec("profiles", "profile",
+              "One profile per person: identities, CRM, consents and contactability, attributes by survivorship, region and"
+                  + " nearest agency, household, partner segments through ID sync (conf/profiles.yaml)",
+              List.of("identity.id_graph", "identity.person_merges", "identity.households", "silver.customers", "silver.customers_pii",
+                  "silver.events", "bronze.store_transactions", "bronze.partner_segments", "bronze.partner_taxonomy", "gold.profiles"),
+              List.of("gold.profiles"), Profiles::new),
           new JobSpec("segments", "segment",
               "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",

@@ -242,7 +242,8 @@ public final class Tables {
               "one row per person and night: the unified profile as of that night (persons inactive longer than the"
                   + " profiles TTL drop out; live CRM customers stay)",
               "person_id STRING COMMENT 'identity.id_graph person',"
-                  + " crm_id STRING COMMENT 'the CRM id of the person (the lowest when identity holds more than one)',"
+                  + " crm_id STRING COMMENT 'the CRM id of the person (the lowest live one when identity holds more than one,"
+                  + " else the lowest deleted one)',"
                   + " identifiers MAP<STRING,BIGINT> COMMENT 'identifiers of the person per id_type (partner uids as"
                   + " partner_uid:<partner>)',"
                   + " is_customer BOOLEAN COMMENT 'a live (not deleted) CRM customer', vip BOOLEAN COMMENT 'VIP flag of the CRM',"
@@ -261,6 +262,9 @@ public final class Tables {
                   + " partner_categories MAP<STRING,ARRAY<STRING>> COMMENT 'taxonomy category -> codes (age_band, csp, ...)',"
                   + " attributes MAP<STRING,STRING> COMMENT 'attributes of conf/profiles.yaml after survivorship',"
                   + " attribute_sources MAP<STRING,STRING> COMMENT 'attribute -> source of the surviving value',"
+                  + " attribute_values ARRAY<STRUCT<field:STRING,source:STRING,value:STRING,first_seen:DATE,last_seen:DATE>>"
+                  + " COMMENT 'survivorship state: each value a source stated for a field, with the first and last date"
+                  + " it was stated (carried night to night; the attributes are recomputed from it)',"
                   + " first_seen DATE COMMENT 'first night any identifier of the person was seen',"
                   + " last_activity DATE COMMENT 'last night with an event of the person',"
                   + " run_date DATE",

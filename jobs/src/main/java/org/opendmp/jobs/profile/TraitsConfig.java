@@ -281,7 +281,7 @@ public record TraitsConfig(List<Trait> traits) {
   }
 
   /** The dotted path of the key a load error is about, as {@link YamlPositions} spells it. */
-  private static String pathOf(Throwable cause) {
+  static String pathOf(Throwable cause) {
     if (!(cause instanceof JsonMappingException m)) {
       return "";
     }
