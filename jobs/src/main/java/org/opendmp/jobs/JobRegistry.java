@@ -14,6 +14,7 @@ import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
 import org.opendmp.jobs.profile.Traits;
+import org.opendmp.jobs.score.Scores;
 
 /**
  * The jobs, in nightly order (DESIGN.md §5). {@code dmp jobs}, {@code dmp nightly} and the Airflow DAG are all
@@ -52,7 +53,9 @@ public final class JobRegistry {
               List.of("silver.id_links", "identity.id_graph", "identity.person_merges", "identity.households", "identity.audit"), Identity::new),
           new JobSpec("traits", "profile", "Per-person daily aggregates and rolling-window traits (conf/traits.yaml)",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.person_daily", "gold.traits"),
-              List.of("gold.person_daily", "gold.traits"), Traits::new));
+              List.of("gold.person_daily", "gold.traits"), Traits::new),
+          new JobSpec("scores", "score", "RFM quintiles, rule-plan points, marketing pressure and propensity to purchase (conf/scores.yaml)",
+              List.of("gold.traits", "gold.profiles"), List.of("gold.scores", "gold.model_reports"), Scores::new));
 
   private JobRegistry() {}
 
