@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.ntile;
 import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -88,25 +89,25 @@ public final class ScoreFrames {
    */
   public static Dataset<Row> rfm(Dataset<Row> input, Rfm rfm) {
     Column frequency = total(rfm.frequency());
-    Dataset<Row> buyers = input.where(frequency.gt(0))
-        .select(col("person_id"), lit(0.0).minus(col(TRAIT + rfm.recency())).as("r"), frequency.as("f"), total(rfm.monetary()).as("m"));
-    return quintiles(buyers, "r", "rfm_recency").unionByName(quintiles(buyers, "f", "rfm_frequency"))
-        .unionByName(quintiles(buyers, "m", "rfm_monetary"));
+    Dataset<Row> buyers = input.where(frequency.gt(0)).select(col("person_id"), explode(array(
+        struct(lit("rfm_recency").as("score"), lit(0.0).minus(col(TRAIT + rfm.recency())).as("v")),
+        struct(lit("rfm_frequency").as("score"), frequency.as("v")),
+        struct(lit("rfm_monetary").as("score"), total(rfm.monetary()).as("v")))).as("s"))
+        .select(col("person_id"), col("s.score").as("score"), col("s.v").as("v"));
+    return quintiles(buyers);
   }
 
   /**
-   * Quintile 1..5 of a column, higher values in higher quintiles: 1 + floor(5 x share of the rows with a
+   * Quintiles 1..5 per score, higher values in higher quintiles: 1 + floor(5 x share of the score's rows with a
    * strictly lower value). Ties share a quintile (the same value never splits across two); when many rows tie
-   * at the bottom they are all 1. Input: {@code person_id} and the column (null rows left out). Output:
-   * {@code person_id, score, value}. The ranking runs over the distinct values, not the rows.
+   * at the bottom they are all 1. Input: {@code person_id, score, v} (rows with a null v left out). Output:
+   * {@code person_id, score, value}. One window, partitioned by score.
    */
-  public static Dataset<Row> quintiles(Dataset<Row> rows, String column, String score) {
-    Dataset<Row> values = rows.where(col(column).isNotNull()).select(col("person_id"), col(column).as("v"));
-    Dataset<Row> distinct = values.groupBy(col("v")).agg(count(lit(1)).as("n_v"));
-    Column lower = coalesce(sum(col("n_v")).over(Window.orderBy(col("v")).rowsBetween(Window.unboundedPreceding(), -1)), lit(0L));
-    Dataset<Row> ranked = distinct.select(col("v").as("q_v"), lower.as("lower"), sum(col("n_v")).over().as("n"));
-    Column quintile = lit(1).plus(floor(col("lower").multiply(5).divide(col("n")))).cast("double");
-    return values.join(ranked, col("v").equalTo(col("q_v"))).select(col("person_id"), lit(score).as("score"), quintile.as("value"));
+  public static Dataset<Row> quintiles(Dataset<Row> rows) {
+    Column lower = rank().over(Window.partitionBy(col("score")).orderBy(col("v"))).minus(1);
+    Column n = count(lit(1)).over(Window.partitionBy(col("score")));
+    return rows.where(col("v").isNotNull())
+        .select(col("person_id"), col("score"), lit(1).plus(floor(lower.multiply(5).divide(n))).cast("double").as("value"));
   }
 
   /**

@@ -69,15 +69,23 @@ public final class Scores implements Job {
     scores = scores.persist(StorageLevel.MEMORY_AND_DISK());
 
     ctx.stage("quality and publish");
-    Row q = scores.agg(count(lit(1)), count_distinct(col("person_id"), col("score")),
-        sum(when(col("person_id").isNull().or(col("score").isNull()), 1).otherwise(0)),
-        sum(when(col("value").isNull().or(col("value").isNaN()), 1).otherwise(0))).first();
-    long rows = q.getLong(0);
-    long nullKeys = q.isNullAt(2) ? 0 : q.getLong(2);
-    long nullValues = q.isNullAt(3) ? 0 : q.getLong(3);
+    long rows = 0;
+    long duplicates = 0;
+    long nullKeys = 0;
+    long nullValues = 0;
+    Map<String, Long> perScore = new TreeMap<>();
+    for (Row r : scores.groupBy(col("score")).agg(count(lit(1)), count_distinct(col("person_id")),
+        sum(when(col("person_id").isNull(), 1L).otherwise(0L)), sum(when(col("value").isNull().or(col("value").isNaN()), 1L).otherwise(0L)))
+        .collectAsList()) {
+      rows += r.getLong(1);
+      duplicates += r.getLong(1) - r.getLong(2) - r.getLong(3);
+      nullKeys += r.isNullAt(0) ? r.getLong(1) : r.getLong(3);
+      nullValues += r.getLong(4);
+      perScore.put(String.valueOf(r.getString(0)), r.getLong(1));
+    }
     String table = Tables.SCORES.fullName();
     new QualityGate(ctx.job(), date)
-        .check(table, "person_score_unique", QualityGate.Level.ERROR, q.getLong(1) + nullKeys == rows, rows - nullKeys - q.getLong(1), "0",
+        .check(table, "person_score_unique", QualityGate.Level.ERROR, duplicates == 0, duplicates, "0",
             "persons with a score more than once")
         .check(table, "person_score_not_null", QualityGate.Level.ERROR, nullKeys == 0, nullKeys, "0", "rows without a person or a score name")
         .check(table, "value_not_null", QualityGate.Level.ERROR, nullValues == 0, nullValues, "0", "scores without a value (null or NaN)")
@@ -91,8 +99,6 @@ public final class Scores implements Job {
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("persons", persons);
-    Map<String, Long> perScore = new TreeMap<>();
-    scores.groupBy("score").count().collectAsList().forEach(r -> perScore.put(r.getString(0), r.getLong(1)));
     details.put("rows_per_score", perScore);
     details.put("plans", plans.size());
     details.put("propensity_trained", report == null ? "not due" : report.getString(1));

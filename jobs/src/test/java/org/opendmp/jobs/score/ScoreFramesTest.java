@@ -80,15 +80,15 @@ class ScoreFramesTest {
 
   @Test
   void quintilesOfAllEqualValuesAreAllOneAndOfTenDistinctValuesTwoPerQuintile() {
-    assertRows(ScoreFrames.quintiles(rows("person_id STRING, v DOUBLE", new Object[] {"a", 1.0}, new Object[] {"b", 1.0},
-        new Object[] {"c", null}), "v", "s"), new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0});
+    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0},
+        new Object[] {"c", "s", null})), new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0});
     Object[][] ten = new Object[10][];
     Object[][] want = new Object[10][];
     for (int i = 0; i < 10; i++) {
-      ten[i] = new Object[] {"p" + i, (double) (10 - i)};
+      ten[i] = new Object[] {"p" + i, "s", (double) (10 - i)};
       want[i] = new Object[] {"p" + i, "s", (double) (5 - i / 2)};
     }
-    assertRows(ScoreFrames.quintiles(rows("person_id STRING, v DOUBLE", ten), "v", "s"), want);
+    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", ten)), want);
   }
 
   @Test
