@@ -28,9 +28,8 @@ import org.opendmp.jobs.profile.TraitsConfig;
 
 /**
  * The scores job on a small synthetic gold.traits history (80 persons, 16 nights) where a purchase within two
- * nights depends on product views: refused without an earlier model, trained, not retrained before its cadence,
- * refused but scoring with the earlier model, trained again with a useful AUC, and a re-run leaves the tables
- * identical.
+ * nights depends on product views: refused without an earlier model, trained, refused but scoring with the
+ * earlier model, trained again with a useful AUC, and a re-run leaves the tables identical.
  */
 class ScoresJobTest {
   static final LocalDate START = LocalDate.parse("2026-11-01");
@@ -97,12 +96,11 @@ class ScoresJobTest {
 
     RUNS.put("1 refused, no model", run(LAST, refusing));
     RUNS.put("2 trained early", run(EARLY, conf));
-    RUNS.put("3 not due", run(EARLY.plusDays(1), conf));
-    RUNS.put("4 refused, earlier model", run(LAST, refusing));
-    RUNS.put("5 trained", run(LAST, conf));
+    RUNS.put("3 refused, earlier model", run(LAST, refusing));
+    RUNS.put("4 trained", run(LAST, conf));
+    SNAPSHOTS.put("4", snapshot(LAST));
+    RUNS.put("5 re-run", run(LAST, conf));
     SNAPSHOTS.put("5", snapshot(LAST));
-    RUNS.put("6 re-run", run(LAST, conf));
-    SNAPSHOTS.put("6", snapshot(LAST));
   }
 
   static RunSummary run(LocalDate night, ScoresConfig c) {
@@ -186,16 +184,14 @@ class ScoresJobTest {
   @Test
   void aModelIsTrainedOnlyWhenDueAndARefusalScoresWithTheEarlierModel() {
     assertThat(RUNS.get("2 trained early").details()).containsEntry("propensity_trained", "trained").containsEntry("propensity_model", "2026-11-09");
-    assertThat(RUNS.get("3 not due").details()).containsEntry("propensity_trained", "not due").containsEntry("propensity_model", "2026-11-09");
-    assertThat(lake.readDate(Tables.MODEL_REPORTS, EARLY.plusDays(1)).isEmpty()).isTrue();
-    assertThat(RUNS.get("4 refused, earlier model").details()).containsEntry("propensity_trained", "refused")
+    assertThat(RUNS.get("3 refused, earlier model").details()).containsEntry("propensity_trained", "refused")
         .containsEntry("propensity_model", "2026-11-09");
-    assertThat(perScore(RUNS.get("4 refused, earlier model"))).containsEntry("propensity", (long) PERSONS);
+    assertThat(perScore(RUNS.get("3 refused, earlier model"))).containsEntry("propensity", (long) PERSONS);
   }
 
   @Test
   void theTrainedModelSeparatesBuyersAndIsReportedWithItsSplitAucAndCalibration() {
-    assertThat(RUNS.get("5 trained").details()).containsEntry("propensity_trained", "trained").containsEntry("propensity_model", "2026-11-16");
+    assertThat(RUNS.get("4 trained").details()).containsEntry("propensity_trained", "trained").containsEntry("propensity_model", "2026-11-16");
     Row r = report(LAST);
     assertThat(r.<String>getAs("status")).isEqualTo("trained");
     assertThat(String.valueOf(r.<Object>getAs("train_from"))).isEqualTo("2026-11-03");
@@ -241,12 +237,29 @@ class ScoresJobTest {
         .forEach(s -> assertThat(s.getDouble(2)).isIn(1.0, 2.0, 3.0, 4.0, 5.0));
     scores.stream().filter(s -> s.getString(1).equals("pressure_30d") && s.getString(0).equals("P7"))
         .forEach(s -> assertThat(s.getDouble(2)).isEqualTo(2.0)); // 7 % 5
-    assertThat(RUNS.get("5 trained").rowsOut()).isEqualTo(scores.size());
+    assertThat(RUNS.get("4 trained").rowsOut()).isEqualTo(scores.size());
+  }
+
+  /** The cadence on model folders alone: a folder without the pipeline's metadata is an unfinished save. */
+  @Test
+  void aModelIsDueWhenTheLatestBeforeTheNightIsRetrainEveryDaysOld() throws Exception {
+    Lake models = SharedSpark.freshLake();
+    ScoresConfig.Propensity p = conf.propensity();
+    assertThat(PropensityModels.due(models, EARLY, p)).isTrue();
+    Files.createDirectories(Path.of(PropensityModels.path(models, EARLY), "metadata"));
+    Files.createDirectories(Path.of(PropensityModels.path(models, EARLY.plusDays(3))));
+    assertThat(PropensityModels.latest(models, EARLY.plusDays(5), false)).contains(EARLY);
+    assertThat(PropensityModels.latest(models, EARLY, true)).isEmpty();
+    assertThat(PropensityModels.latest(models, EARLY, false)).contains(EARLY);
+    assertThat(PropensityModels.due(models, EARLY, p)).isTrue(); // a re-run of the training night trains again
+    assertThat(PropensityModels.due(models, EARLY.plusDays(1), p)).isFalse();
+    assertThat(PropensityModels.due(models, EARLY.plusDays(6), p)).isFalse();
+    assertThat(PropensityModels.due(models, EARLY.plusDays(7), p)).isTrue();
   }
 
   @Test
   void reRunningANightLeavesTheTablesIdentical() {
-    assertThat(SNAPSHOTS.get("6")).isEqualTo(SNAPSHOTS.get("5"));
+    assertThat(SNAPSHOTS.get("5")).isEqualTo(SNAPSHOTS.get("4"));
   }
 
   @Test
