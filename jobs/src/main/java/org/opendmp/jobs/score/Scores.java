@@ -68,7 +68,7 @@ public final class Scores implements Job {
     }
     scores = scores.persist(StorageLevel.MEMORY_AND_DISK());
 
-    ctx.stage("quality and publish");
+    ctx.stage("quality checks");
     long rows = 0;
     long duplicates = 0;
     long nullKeys = 0;
@@ -92,6 +92,7 @@ public final class Scores implements Job {
         .check(table, "propensity_scored", QualityGate.Level.WARN, model.isPresent(), model.isPresent() ? 1 : 0, "1",
             "no propensity model on or before this night: no propensity scores (see gold.model_reports)")
         .enforce(lake);
+    ctx.stage("publish");
     lake.replaceDate(Tables.SCORES, date, scores);
     if (report != null) {
       lake.replaceDate(Tables.MODEL_REPORTS, date, lake.spark().createDataFrame(List.of(report), Tables.MODEL_REPORTS.schema()));
