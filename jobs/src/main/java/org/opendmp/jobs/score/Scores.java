@@ -69,29 +69,8 @@ public final class Scores implements Job {
     scores = scores.persist(StorageLevel.MEMORY_AND_DISK());
 
     ctx.stage("quality checks");
-    long rows = 0;
-    long duplicates = 0;
-    long nullKeys = 0;
-    long nullValues = 0;
-    Map<String, Long> perScore = new TreeMap<>();
-    for (Row r : scores.groupBy(col("score")).agg(count(lit(1)), count_distinct(col("person_id")),
-        sum(when(col("person_id").isNull(), 1L).otherwise(0L)), sum(when(col("value").isNull().or(col("value").isNaN()), 1L).otherwise(0L)))
-        .collectAsList()) {
-      rows += r.getLong(1);
-      duplicates += r.getLong(1) - r.getLong(2) - r.getLong(3);
-      nullKeys += r.isNullAt(0) ? r.getLong(1) : r.getLong(3);
-      nullValues += r.getLong(4);
-      perScore.put(String.valueOf(r.getString(0)), r.getLong(1));
-    }
-    String table = Tables.SCORES.fullName();
-    new QualityGate(ctx.job(), date)
-        .check(table, "person_score_unique", QualityGate.Level.ERROR, duplicates == 0, duplicates, "0",
-            "persons with a score more than once")
-        .check(table, "person_score_not_null", QualityGate.Level.ERROR, nullKeys == 0, nullKeys, "0", "rows without a person or a score name")
-        .check(table, "value_not_null", QualityGate.Level.ERROR, nullValues == 0, nullValues, "0", "scores without a value (null or NaN)")
-        .check(table, "propensity_scored", QualityGate.Level.WARN, model.isPresent(), model.isPresent() ? 1 : 0, "1",
-            "no propensity model on or before this night: no propensity scores (see gold.model_reports)")
-        .enforce(lake);
+    Map<String, Long> perScore = checked(ctx, scores, model.isPresent());
+    long rows = perScore.values().stream().mapToLong(Long::longValue).sum();
     ctx.stage("publish");
     lake.replaceDate(Tables.SCORES, date, scores);
     if (report != null) {
@@ -108,10 +87,39 @@ public final class Scores implements Job {
       details.put("propensity_auc", report.isNullAt(10) ? null : report.getDouble(10));
     }
     details.put("propensity_model", model.map(LocalDate::toString).orElse("none"));
+    model.ifPresent(d -> details.put("propensity_model_age_days", java.time.temporal.ChronoUnit.DAYS.between(d, date)));
     scores.unpersist();
     input.unpersist();
     tonight.unpersist();
     return new RunSummary(ctx.job(), date, persons, rows, 0, details);
+  }
+
+  /**
+   * The quality gate of the night's scores (one aggregation): unique and non-null (person_id, score), a value on
+   * every row, and a WARN when no propensity model exists yet. Returns the rows per score name.
+   */
+  private static Map<String, Long> checked(JobContext ctx, Dataset<Row> scores, boolean propensity) {
+    long duplicates = 0;
+    long nullKeys = 0;
+    long nullValues = 0;
+    Map<String, Long> perScore = new TreeMap<>();
+    for (Row r : scores.groupBy(col("score")).agg(count(lit(1)), count_distinct(col("person_id")),
+        sum(when(col("person_id").isNull(), 1L).otherwise(0L)), sum(when(col("value").isNull().or(col("value").isNaN()), 1L).otherwise(0L)))
+        .collectAsList()) {
+      duplicates += r.getLong(1) - r.getLong(2) - r.getLong(3);
+      nullKeys += r.isNullAt(0) ? r.getLong(1) : r.getLong(3);
+      nullValues += r.getLong(4);
+      perScore.put(String.valueOf(r.getString(0)), r.getLong(1));
+    }
+    String table = Tables.SCORES.fullName();
+    new QualityGate(ctx.job(), ctx.date())
+        .check(table, "person_score_unique", QualityGate.Level.ERROR, duplicates == 0, duplicates, "0", "persons with a score more than once")
+        .check(table, "person_score_not_null", QualityGate.Level.ERROR, nullKeys == 0, nullKeys, "0", "rows without a person or a score name")
+        .check(table, "value_not_null", QualityGate.Level.ERROR, nullValues == 0, nullValues, "0", "scores without a value (null or NaN)")
+        .check(table, "propensity_scored", QualityGate.Level.WARN, propensity, propensity ? 1 : 0, "1",
+            "no propensity model on or before this night: no propensity scores (see gold.model_reports)")
+        .enforce(ctx.lake());
+    return perScore;
   }
 
   /**

@@ -263,6 +263,17 @@ class ScoresJobTest {
   }
 
   @Test
+  void aPlanReadingProfilesIsRefusedOnANightWithoutProfiles() throws Exception {
+    Path file = tmp.resolve("profiles.yaml");
+    Files.writeString(file, SCORES.formatted(20).replace("points: 5}", "points: 5}\n      - {when: profile.vip, points: 1}"));
+    ScoresConfig withProfiles = ScoresConfig.load(file, traits);
+    assertThat(withProfiles.profileAttributes(traits.keys())).containsExactly("vip");
+    assertThatThrownBy(() -> run(LAST, withProfiles))
+        .hasMessage("Cannot compute scores: plans read profile.vip but gold.profiles has no rows for 2026-11-16 (run the profiles job for"
+            + " that night first)");
+  }
+
+  @Test
   void aNightWithoutTraitsIsRefused() {
     assertThatThrownBy(() -> run(LAST.plusDays(1), conf))
         .hasMessage("Cannot compute scores: gold.traits has no rows for 2026-11-17 (run the traits job for that night first)");
