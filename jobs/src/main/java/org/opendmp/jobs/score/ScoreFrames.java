@@ -98,16 +98,20 @@ public final class ScoreFrames {
   }
 
   /**
-   * Quintiles 1..5 per score, higher values in higher quintiles: 1 + floor(5 x share of the score's rows with a
-   * strictly lower value). Ties share a quintile (the same value never splits across two); when many rows tie
-   * at the bottom they are all 1. Input: {@code person_id, score, v} (rows with a null v left out). Output:
-   * {@code person_id, score, value}. One window, partitioned by score.
+   * Quintiles 1..5 per score, higher values in higher quintiles: 1 + floor(5 x (w + t / 2) / n) where w is the
+   * number of the score's rows with a strictly lower value, t the number with the same value (the row itself
+   * included) and n the score's rows. Without ties these are equal-sized quintiles; a tie shares the quintile
+   * of its middle row, so neither a bottom tie (the many one-purchase buyers) is pushed to 1 nor a top tie
+   * (everybody who bought on the run date) kept from 5. Input: {@code person_id, score, v} (rows with a null v
+   * left out). Output: {@code person_id, score, value}.
    */
   public static Dataset<Row> quintiles(Dataset<Row> rows) {
     Column lower = rank().over(Window.partitionBy(col("score")).orderBy(col("v"))).minus(1);
+    Column tied = count(lit(1)).over(Window.partitionBy(col("score"), col("v")));
     Column n = count(lit(1)).over(Window.partitionBy(col("score")));
+    Column middle = lower.plus(tied.divide(2.0)).multiply(5).divide(n);
     return rows.where(col("v").isNotNull())
-        .select(col("person_id"), col("score"), lit(1).plus(floor(lower.multiply(5).divide(n))).cast("double").as("value"));
+        .select(col("person_id"), col("score"), lit(1).plus(floor(middle)).cast("double").as("value"));
   }
 
   /**

@@ -67,21 +67,21 @@ class ScoreFramesTest {
         person("F", n("product_views_30d", 4), Map.of()),
         person("G", n("days_since_last_purchase_90d", 80, "purchases_online_90d", 0, "store_tickets_90d", 0), Map.of()));
     assertRows(ScoreFrames.rfm(input, RFM),
-        // recency, as -days: D -40 | B, C -10 | E -5 | A 0: 1 + floor(5 x buyers strictly worse / 5)
-        new Object[] {"D", "rfm_recency", 1.0}, new Object[] {"B", "rfm_recency", 2.0}, new Object[] {"C", "rfm_recency", 2.0},
+        // 1 + floor(5 x (strictly worse + tied / 2) / 5 buyers)
+        // recency, as -days: D -40 | B, C -10 | E -5 | A 0
+        new Object[] {"D", "rfm_recency", 1.0}, new Object[] {"B", "rfm_recency", 3.0}, new Object[] {"C", "rfm_recency", 3.0},
         new Object[] {"E", "rfm_recency", 4.0}, new Object[] {"A", "rfm_recency", 5.0},
         // frequency: B, C, E 1 | D 2 | A 4
-        new Object[] {"B", "rfm_frequency", 1.0}, new Object[] {"C", "rfm_frequency", 1.0}, new Object[] {"E", "rfm_frequency", 1.0},
+        new Object[] {"B", "rfm_frequency", 2.0}, new Object[] {"C", "rfm_frequency", 2.0}, new Object[] {"E", "rfm_frequency", 2.0},
         new Object[] {"D", "rfm_frequency", 4.0}, new Object[] {"A", "rfm_frequency", 5.0},
         // monetary: B, C 20 | E 60 | A 150 | D 500
-        new Object[] {"B", "rfm_monetary", 1.0}, new Object[] {"C", "rfm_monetary", 1.0}, new Object[] {"E", "rfm_monetary", 3.0},
+        new Object[] {"B", "rfm_monetary", 2.0}, new Object[] {"C", "rfm_monetary", 2.0}, new Object[] {"E", "rfm_monetary", 3.0},
         new Object[] {"A", "rfm_monetary", 4.0}, new Object[] {"D", "rfm_monetary", 5.0});
   }
 
+  /** Ties take the quintile of their middle row: all equal is 3, a top tie of 3 in 10 is 5, a bottom tie of 8 in 10 is 3. */
   @Test
-  void quintilesOfAllEqualValuesAreAllOneAndOfTenDistinctValuesTwoPerQuintile() {
-    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0},
-        new Object[] {"c", "s", null})), new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0});
+  void quintilesAreEqualSizedWithoutTiesAndATieSharesTheQuintileOfItsMiddle() {
     Object[][] ten = new Object[10][];
     Object[][] want = new Object[10][];
     for (int i = 0; i < 10; i++) {
@@ -89,6 +89,19 @@ class ScoreFramesTest {
       want[i] = new Object[] {"p" + i, "s", (double) (5 - i / 2)};
     }
     assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", ten)), want);
+    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", new Object[] {"a", "s", 1.0}, new Object[] {"b", "s", 1.0},
+        new Object[] {"c", "s", null}, new Object[] {"a", "t", 7.0})), new Object[] {"a", "s", 3.0}, new Object[] {"b", "s", 3.0},
+        new Object[] {"a", "t", 3.0});
+    Object[][] topTie = new Object[10][];
+    Object[][] bottomTie = new Object[10][];
+    for (int i = 0; i < 10; i++) {
+      topTie[i] = new Object[] {"p" + i, "s", i < 3 ? 0.0 : -i};
+      bottomTie[i] = new Object[] {"p" + i, "s", i < 8 ? 1.0 : i};
+    }
+    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", topTie)).where("person_id IN ('p0', 'p9')"),
+        new Object[] {"p0", "s", 5.0}, new Object[] {"p9", "s", 1.0}); // tie at positions 7..9: middle 8.5
+    assertRows(ScoreFrames.quintiles(rows("person_id STRING, score STRING, v DOUBLE", bottomTie)).where("person_id IN ('p0', 'p9')"),
+        new Object[] {"p0", "s", 3.0}, new Object[] {"p9", "s", 5.0}); // tie at positions 0..7: middle 4
   }
 
   @Test
