@@ -15,6 +15,7 @@ import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
 import org.opendmp.jobs.profile.Profiles;
 import org.opendmp.jobs.profile.Traits;
+import org.opendmp.jobs.score.Scores;
 import org.opendmp.jobs.segment.Segments;
 
 /**
@@ -61,6 +62,8 @@ public final class JobRegistry {
               List.of("identity.id_graph", "identity.person_merges", "identity.households", "silver.customers", "silver.customers_pii",
                   "silver.events", "bronze.store_transactions", "bronze.partner_segments", "bronze.partner_taxonomy", "gold.profiles"),
               List.of("gold.profiles"), Profiles::new),
+          new JobSpec("scores", "score", "RFM quintiles, rule-plan points, marketing pressure and propensity to purchase (conf/scores.yaml)",
+              List.of("gold.traits", "gold.profiles"), List.of("gold.scores", "gold.model_reports"), Scores::new),
           new JobSpec("segments", "segment",
               "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",

@@ -38,6 +38,11 @@ public final class Identity implements Job {
   static final String DETERMINISTIC = "deterministic";
 
   @Override
+  public void check(org.opendmp.common.config.EnvConfig env) {
+    IdentityConfig.load(env.conf("identity.yaml"));
+  }
+
+  @Override
   public RunSummary run(JobContext ctx) {
     LocalDate date = ctx.date();
     IdentityConfig conf = IdentityConfig.load(ctx.conf("identity.yaml"));

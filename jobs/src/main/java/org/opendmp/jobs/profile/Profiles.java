@@ -30,6 +30,12 @@ import org.opendmp.jobs.JobContext;
  */
 public final class Profiles implements Job {
   @Override
+  public void check(org.opendmp.common.config.EnvConfig env) {
+    ProfilesConfig conf = ProfilesConfig.load(env.conf("profiles.yaml"));
+    GeoReference.load(env.conf(conf.departments()), env.conf(conf.agencies()));
+  }
+
+  @Override
   public RunSummary run(JobContext ctx) {
     ProfilesConfig conf = ProfilesConfig.load(ctx.conf("profiles.yaml"));
     return run(ctx, conf, GeoReference.load(ctx.conf(conf.departments()), ctx.conf(conf.agencies())));

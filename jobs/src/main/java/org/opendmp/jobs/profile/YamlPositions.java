@@ -13,9 +13,9 @@ import java.util.Map;
  * config error points at the line and column of the very key it is about (the generic loader only finds the
  * first line declaring a key's name, which is wrong for the keys every list item repeats).
  */
-final class YamlPositions {
+public final class YamlPositions {
   /** A 1-based line and column. */
-  record Position(int line, int column) {
+  public record Position(int line, int column) {
     @Override
     public String toString() {
       return "line " + line + ", column " + column;
@@ -29,7 +29,7 @@ final class YamlPositions {
   }
 
   /** The positions of a YAML text; an empty map when the text does not parse (syntax errors are reported elsewhere). */
-  static YamlPositions parse(String text) {
+  public static YamlPositions parse(String text) {
     Map<String, Position> out = new HashMap<>();
     try (JsonParser p = new YAMLFactory().createParser(text)) {
       if (p.nextToken() != null) {
@@ -45,7 +45,7 @@ final class YamlPositions {
    * The position of the path, else of its nearest ancestor ({@code traits[3].where.chanel} may name a key the
    * text lacks), else null.
    */
-  Position of(String path) {
+  public Position of(String path) {
     String p = path;
     while (!p.isEmpty()) {
       Position found = byPath.get(p);

@@ -351,7 +351,7 @@ public final class RuleCompiler {
   }
 
   /** ", did you mean 'x'?" for the closest known name within a small edit distance, else "". */
-  static String suggest(String name, Set<String> known) {
+  public static String suggest(String name, Set<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
