@@ -80,6 +80,11 @@ class SegmentsWorldTest {
     System.out.println("segments: members on " + last + ": " + sizes);
     assertThat(sizes).containsKeys("car_intenders", "cart_abandoners_store_visit", "callcenter_browsed", "existing_customers", "vip",
         "recent_purchasers", "retargeting_candidates", "high_propensity_prospects");
+    // the propensity model needs weeks of history (conf/scores.yaml history_days + horizon_days): three nights
+    // train nothing, so no one has score.propensity_percentile yet and the prospects segment stays empty
+    assertThat(lake.read(Tables.MODEL_REPORTS).where("status = 'trained'").count()).isZero();
+    assertThat(sizes.get("high_propensity_prospects")).isZero();
+    sizes.remove("high_propensity_prospects");
     sizes.forEach((segment, members) -> assertThat(members).as(segment).isPositive());
   }
 
@@ -95,22 +100,31 @@ class SegmentsWorldTest {
   /**
    * Independently of identity and of the segment language: the parsed cart abandons (web and app, not bots) and
    * store wifi logins, each identifier given its true person by the truth, and the rule evaluated in plain SQL: a
-   * login within the last 7 nights, 0 to 3 nights after an abandon.
+   * login within the last 7 nights, 0 to 3 nights after an abandon. Precision is judged against every true person
+   * who did that; recall against those whose abandon and login identifiers the data ties together
+   * (truth/identifiers.csv evidence groups): an anonymous cookie that never met the email of the wifi login cannot
+   * be reconciled by anyone, and was 2 of 18 such shoppers in the 5,000-person world.
    */
   @Test
   void cartAbandonersThenInStoreAgreeWithAnIndependentComputation() {
-    Dataset<Row> ids = truth().where(col("shared").equalTo("0")).select("id_type", "id_value", "true_person_id");
+    Dataset<Row> ids = truth().where(col("shared").equalTo("0")).select("id_type", "id_value", "true_person_id", "evidence_group");
     Dataset<Row> web = lake.read(Tables.WEB_EVENTS).where("event_type = 'cart_abandon' AND NOT is_bot");
     Dataset<Row> abandons = identifiers(web, "cookie", "login", "maid").join(ids, WorldNights.seq("id_type", "id_value"))
-        .select(col("true_person_id"), col("run_date").as("abandoned"));
+        .select(col("true_person_id"), col("evidence_group").as("abandon_group"), col("run_date").as("abandoned"));
     Dataset<Row> logins = identifiers(lake.read(Tables.STORE_WIFI_LOGINS), "email_sha256", "phone_sha256", "maid")
-        .join(ids, WorldNights.seq("id_type", "id_value")).select(col("true_person_id"), col("run_date").as("in_store"));
-    Dataset<Row> qualified = logins.join(abandons, "true_person_id")
+        .join(ids, WorldNights.seq("id_type", "id_value"))
+        .select(col("true_person_id"), col("evidence_group").as("login_group"), col("run_date").as("in_store"));
+    Dataset<Row> pairs = logins.join(abandons, "true_person_id")
         .where(datediff(col("in_store"), col("abandoned")).between(0, 3).and(datediff(lit(last), col("in_store")).between(0, 6)))
-        .select("true_person_id").distinct();
-    double[] pr = agreement("cart_abandoners_store_visit", members("cart_abandoners_store_visit", last), qualified);
-    assertThat(pr[0]).isGreaterThanOrEqualTo(0.98);
-    assertThat(pr[1]).isGreaterThanOrEqualTo(0.98);
+        .localCheckpoint();
+    Dataset<Row> qualified = pairs.select("true_person_id").distinct();
+    Dataset<Row> knowable = pairs.where(col("abandon_group").equalTo(col("login_group"))).select("true_person_id").distinct();
+    Dataset<Row> ours = members("cart_abandoners_store_visit", last);
+    double precision = agreement("cart_abandoners_store_visit (every true shopper)", ours, qualified)[0];
+    double recall = agreement("cart_abandoners_store_visit (shoppers the data ties together)", ours, knowable)[1];
+    assertThat(knowable.count()).isPositive();
+    assertThat(precision).isGreaterThanOrEqualTo(0.98);
+    assertThat(recall).isGreaterThanOrEqualTo(0.98);
   }
 
   /** (id_type, id_value, run_date) of the named identifier columns of a bronze table, nulls dropped. */
