@@ -63,6 +63,7 @@ public final class Lake {
       spark.sql("DROP TABLE IF EXISTS " + t.fullName()); // a name left pointing at a removed lake
       DeltaTable.createIfNotExists(spark)
           .tableName(t.fullName())
+          .comment(t.grain()) // DESCRIBE TABLE EXTENDED shows the grain; column comments come with the schema
           .addColumns(t.schema())
           .partitionedBy(t.partitionBy().toArray(new String[0]))
           .location(location)

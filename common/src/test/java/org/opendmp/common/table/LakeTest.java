@@ -42,6 +42,16 @@ class LakeTest {
     assertThat(lake.spark().table("ops.job_runs").columns()).containsExactly(Tables.JOB_RUNS.schema().fieldNames());
   }
 
+  /** Analysts read what a table and its columns mean from the catalog (DESCRIBE TABLE EXTENDED). */
+  @Test
+  void tablesCarryTheirGrainAndColumnComments() {
+    Lake lake = SharedSpark.freshLake();
+    lake.ensure(Tables.PERSON_DAILY);
+    java.util.List<Row> d = lake.spark().sql("DESCRIBE TABLE EXTENDED gold.person_daily").collectAsList();
+    assertThat(d).anyMatch(r -> r.getString(0).equals("Comment") && r.getString(1).equals(Tables.PERSON_DAILY.grain()));
+    assertThat(d).anyMatch(r -> r.getString(0).equals("trait") && "the trait name of conf/traits.yaml".equals(r.getString(2)));
+  }
+
   @Test
   void replaceDateIsIdempotentAndLeavesOtherDatesAlone() {
     Lake lake = SharedSpark.freshLake();
