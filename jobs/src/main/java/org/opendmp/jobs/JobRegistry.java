@@ -73,7 +73,7 @@ public final class JobRegistry {
           new JobSpec("activate", "activate",
               "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions; full or incremental) to"
                   + " export_root with manifest.json and _SUCCESS, logged in activation.exports",
-              List.of("gold.segment_membership", "gold.profiles", "identity.id_graph", "activation.audience"),
+              List.of("gold.segment_membership", "gold.segment_stats", "gold.profiles", "identity.id_graph", "activation.audience"),
               List.of("activation.audience", "activation.exports"), Activate::new));
 
   private JobRegistry() {}

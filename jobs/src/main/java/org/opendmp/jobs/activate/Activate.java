@@ -72,12 +72,14 @@ public final class Activate implements Job {
     LocalDate date = ctx.date();
 
     ctx.stage("audiences");
-    Dataset<Row> membership = lake.readDate(Tables.SEGMENT_MEMBERSHIP, date).localCheckpoint();
-    long memberships = membership.count();
-    if (memberships == 0) {
-      throw new DmpException("Cannot activate: " + Tables.SEGMENT_MEMBERSHIP.fullName() + " has no rows for " + date
+    // gold.segment_stats has a row per segment every night the segments job ran, even when nobody qualified:
+    // an empty membership is then a real, empty audience rather than a missing night
+    if (lake.readDate(Tables.SEGMENT_STATS, date).isEmpty()) {
+      throw new DmpException("Cannot activate: " + Tables.SEGMENT_STATS.fullName() + " has no rows for " + date
           + " (has the segments job run for the night?) (conf/destinations.yaml)");
     }
+    Dataset<Row> membership = lake.readDate(Tables.SEGMENT_MEMBERSHIP, date).localCheckpoint();
+    long memberships = membership.count();
     Dataset<Row> profiles = lake.readDate(Tables.PROFILES, date);
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
     Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();

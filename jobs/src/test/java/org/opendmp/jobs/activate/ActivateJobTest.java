@@ -41,6 +41,7 @@ import org.opendmp.jobs.testing.TableRows;
 class ActivateJobTest {
   static final LocalDate D1 = LocalDate.parse("2026-11-02");
   static final LocalDate D2 = D1.plusDays(1);
+  static final LocalDate D3 = D1.plusDays(20);
   static final RetryPolicy ONCE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
   static final DestinationsConfig CONF = new DestinationsConfig(List.of(
       new Destination("sms", "SMS partner", List.of("phone_sha256", "crm_id"), ordered("cars", "CAR", "carts", "CART"),
@@ -71,6 +72,7 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D1, TableRows.of(Tables.PROFILES,
         profile("P1", "sms"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
+    stats(D1);
     run(D1);
     FIRST.putAll(files());
     // night 2: P1 withdraws sms consent (gives postal), P2 leaves carts, P4 gives sms consent and a phone, P6 no longer
@@ -83,7 +85,11 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D2, TableRows.of(Tables.PROFILES,
         profile("P1", "postal"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "sms", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
+    stats(D2);
     run(D2);
+    stats(D3);
+    lake.replaceDate(Tables.PROFILES, D3, TableRows.of(Tables.PROFILES, profile("P1", "postal")));
+    run(D3);
   }
 
   @Test
@@ -154,7 +160,7 @@ class ActivateJobTest {
       assertThat(log.<Long>getAs("rows")).isEqualTo(total);
       assertThat(log.<String>getAs("target")).endsWith("/" + destination + "/dt=" + m.get("date").asText());
     }
-    assertThat(deliveries).isEqualTo(6);
+    assertThat(deliveries).isEqualTo(9);
     JsonNode sms = new ObjectMapper().readTree(exports.resolve("sms/dt=2026-11-02/manifest.json").toFile());
     assertThat(sms.get("segments").toString()).isEqualTo("{\"cars\":2,\"carts\":1}");
   }
@@ -162,8 +168,9 @@ class ActivateJobTest {
   @Test
   void incrementalFilesTurnOneNightsAudienceIntoTheNext() {
     for (String destination : List.of("sms", "dsp")) {
-      Map<String, String> state = audience(destination, D1);
-      for (String line : dataLines(destination, D2)) {
+      for (LocalDate[] nights : List.of(new LocalDate[] {D1, D2}, new LocalDate[] {D2, D3})) {
+      Map<String, String> state = audience(destination, nights[0]);
+      for (String line : dataLines(destination, nights[1])) {
         String[] f = destination.equals("sms") ? line.split(",", -1) : line.split("\t", -1);
         String id = destination.equals("sms") ? f[1] : f[0];
         String codes = destination.equals("sms") ? f[2].replace('|', ',') : f[1];
@@ -173,7 +180,8 @@ class ActivateJobTest {
           state.put(id, codes);
         }
       }
-      assertThat(state).as(destination).isEqualTo(audience(destination, D2));
+      assertThat(state).as(destination + " " + nights[1]).isEqualTo(audience(destination, nights[1]));
+      }
     }
   }
 
@@ -208,18 +216,34 @@ class ActivateJobTest {
   }
 
   @Test
-  void aNightWithoutMembershipFailsBeforeDelivering() {
+  void aNightTheSegmentsJobHasNotRunFailsBeforeDeliveringAndAnEmptyOneRemovesEverybody() {
     LocalDate night = D1.plusDays(10);
     assertThatThrownBy(() -> run(night))
         .isInstanceOf(DmpException.class)
-        .hasMessageContaining("gold.segment_membership has no rows for 2026-11-12");
+        .hasMessageContaining("gold.segment_stats has no rows for 2026-11-12");
     assertThat(exports.resolve("sms/dt=2026-11-12")).doesNotExist();
+    // D3: segments ran and nobody qualified: a full destination delivers its header only, an incremental one
+    // removes everybody it sent last
+    Map<String, String> files = files();
+    assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes\n");
+    assertThat(files.get("sms/dt=2026-11-22/sms_incremental_20261122_001.csv")).isEqualTo("""
+        id_type,id,codes,removed_codes
+        crm_id,C2,,CAR
+        phone_sha256,ph4,,CAR
+        """);
+    assertThat(files).containsKey("sms/dt=2026-11-22/_SUCCESS");
+    assertThat(lake.readDate(Tables.AUDIENCE, D3).count()).isZero();
   }
 
   // ---- helpers ----
 
   static void run(LocalDate night) {
     Activate.run(new JobContext("activate", lake, night), CONF, ONCE);
+  }
+
+  /** The segments job's mark that it ran for the night. */
+  static void stats(LocalDate night) {
+    lake.replaceDate(Tables.SEGMENT_STATS, night, TableRows.of(Tables.SEGMENT_STATS, Map.of("segment_id", "cars", "members", 0L)));
   }
 
   static Map<String, String> ordered(String... kv) {

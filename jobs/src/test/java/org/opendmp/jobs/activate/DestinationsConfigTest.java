@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendmp.common.DmpException;
+import org.opendmp.common.config.EnvConfig;
 import org.opendmp.jobs.activate.DestinationsConfig.Destination;
 import org.opendmp.jobs.activate.DestinationsConfig.Format;
 import org.opendmp.jobs.activate.DestinationsConfig.Mode;
@@ -48,6 +49,8 @@ class DestinationsConfigTest {
     assertThat(dsp.spec(LocalDate.parse("2026-11-02")).fileName(1)).isEqualTo("dsp_retargeting_incremental_20261102_001.txt.gz");
     assertThat(conf.destination("social_acquisition").suppress()).containsExactly("existing_customers");
     assertThat(conf.destination("postal_partner").idTypes()).containsExactly("crm_id");
+    // what dmp nightly calls before the first job writes
+    new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
   }
 
   @Test
