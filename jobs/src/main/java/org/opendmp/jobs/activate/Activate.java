@@ -82,13 +82,15 @@ public final class Activate implements Job {
     long memberships = membership.count();
     Dataset<Row> profiles = lake.readDate(Tables.PROFILES, date);
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
-    Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();
     Dataset<Row> all = null;
     for (Destination d : conf.destinations()) {
-      Dataset<Row> a = ActivationFrames.audience(membership, profiles, graph, d).localCheckpoint();
-      audiences.put(d.id(), a);
-      Dataset<Row> tagged = a.withColumn("destination", lit(d.id()));
+      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, d).withColumn("destination", lit(d.id()));
       all = all == null ? tagged : all.unionByName(tagged);
+    }
+    all = all.localCheckpoint(); // one pass for every destination; read again per delivery and for the tables
+    Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();
+    for (Destination d : conf.destinations()) {
+      audiences.put(d.id(), all.where(col("destination").equalTo(d.id())).drop("destination"));
     }
 
     ctx.stage("quality");
@@ -133,7 +135,7 @@ public final class Activate implements Job {
       details.put(x.destination().id(), Map.of("mode", x.destination().mode(), "persons", x.persons(),
           "rows", x.rows(), "adds", x.adds(), "removals", x.removals(), "files", x.files().size()));
     }
-    audiences.values().forEach(Dataset::unpersist);
+    all.unpersist();
     return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
   }
 
