@@ -136,6 +136,7 @@ public final class Activate implements Job {
           "rows", x.rows(), "adds", x.adds(), "removals", x.removals(), "files", x.files().size()));
     }
     all.unpersist();
+    membership.unpersist();
     return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
   }
 
