@@ -3,6 +3,7 @@ package org.opendmp.jobs;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.opendmp.common.DmpException;
+import org.opendmp.jobs.activate.Activate;
 import org.opendmp.jobs.conform.Conform;
 import org.opendmp.jobs.identity.Identity;
 import org.opendmp.jobs.ingest.IngestAdserver;
@@ -68,7 +69,12 @@ public final class JobRegistry {
               "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",
                   "gold.segment_events", "gold.segment_membership"),
-              List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new));
+              List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new),
+          new JobSpec("activate", "activate",
+              "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions; full or incremental) to"
+                  + " export_root with manifest.json and _SUCCESS, logged in activation.exports",
+              List.of("gold.segment_membership", "gold.segment_stats", "gold.profiles", "identity.id_graph", "activation.audience"),
+              List.of("activation.audience", "activation.exports"), Activate::new));
 
   private JobRegistry() {}
 

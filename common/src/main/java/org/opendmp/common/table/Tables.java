@@ -326,6 +326,34 @@ public final class Tables {
                   + " run_date DATE",
               "run_date"));
 
+  // ---- activation ----
+  public static final TableDef AUDIENCE =
+      register(
+          TableDef.of(
+              Zone.ACTIVATION,
+              "audience",
+              "one row per destination, person and night the person was delivered (conf/destinations.yaml): the audience"
+                  + " an incremental delivery is the difference from",
+              "destination STRING, person_id STRING,"
+                  + " id_type STRING COMMENT 'the first accepted identifier type the person has',"
+                  + " id_values ARRAY<STRING> COMMENT 'the identifiers sent, sorted',"
+                  + " segments ARRAY<STRING> COMMENT 'segment ids of conf/segments.yaml the person is sent for, sorted',"
+                  + " codes ARRAY<STRING> COMMENT 'the partner codes sent, sorted', run_date DATE",
+              "run_date"));
+  public static final TableDef EXPORTS =
+      register(
+          TableDef.of(
+              Zone.ACTIVATION,
+              "exports",
+              "one row per destination and night delivered",
+              "destination STRING, run_date DATE, mode STRING COMMENT 'full | incremental',"
+                  + " files ARRAY<STRING> COMMENT 'data file names, in split order', rows BIGINT COMMENT 'data lines',"
+                  + " adds BIGINT COMMENT 'persons not in the previous delivery',"
+                  + " removals BIGINT COMMENT 'persons of the previous delivery no longer sent',"
+                  + " checksum STRING COMMENT 'SHA-256 hex of manifest.json', target STRING COMMENT 'where it was published',"
+                  + " status STRING COMMENT 'delivered'",
+              "run_date"));
+
   // ---- ops ----
   public static final TableDef JOB_RUNS =
       register(

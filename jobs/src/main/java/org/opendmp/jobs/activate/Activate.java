@@ -1,0 +1,230 @@
+package org.opendmp.jobs.activate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.opendmp.common.DmpException;
+import org.opendmp.common.config.EnvConfig;
+import org.opendmp.common.quality.QualityGate;
+import org.opendmp.common.run.RunSummary;
+import org.opendmp.common.table.Lake;
+import org.opendmp.common.table.Tables;
+import org.opendmp.jobs.Job;
+import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.activate.DestinationsConfig.Destination;
+import org.opendmp.jobs.activate.DestinationsConfig.Mode;
+import org.opendmp.jobs.activate.delivery.DeliveryFiles;
+import org.opendmp.jobs.activate.delivery.DeliveryTarget;
+import org.opendmp.jobs.activate.delivery.Publisher;
+import org.opendmp.jobs.activate.delivery.RetryPolicy;
+import org.opendmp.jobs.activate.delivery.StagedDelivery;
+import org.opendmp.jobs.activate.delivery.Targets;
+
+/**
+ * {@code activate}: tonight's eligible audience of every destination of conf/destinations.yaml (segment members,
+ * not control, with the purpose's consent, not suppressed, with an accepted identifier) is written as partner files
+ * (full, or the changes since the destination's previous delivery), staged locally and published to the target
+ * with manifest.json and _SUCCESS; then activation.audience and activation.exports hold what was sent.
+ */
+public final class Activate implements Job {
+  @Override
+  public void check(EnvConfig env) {
+    DestinationsConfig.load(env);
+  }
+
+  @Override
+  public RunSummary run(JobContext ctx) {
+    return run(ctx, DestinationsConfig.load(ctx.env()), RetryPolicy.DEFAULT);
+  }
+
+  /** One delivery's outcome, for activation.exports. */
+  private record Delivered(Destination destination, List<String> files, long rows, long persons, long adds, long removals,
+      String checksum, String target) {}
+
+  /** The night with explicit destinations and retries (tests). */
+  public static RunSummary run(JobContext ctx, DestinationsConfig conf, RetryPolicy retry) {
+    Lake lake = ctx.lake();
+    LocalDate date = ctx.date();
+
+    ctx.stage("audiences");
+    // gold.segment_stats has a row per segment every night the segments job ran, even when nobody qualified:
+    // an empty membership is then a real, empty audience rather than a missing night
+    if (lake.readDate(Tables.SEGMENT_STATS, date).isEmpty()) {
+      throw new DmpException("Cannot activate: " + Tables.SEGMENT_STATS.fullName() + " has no rows for " + date
+          + " (has the segments job run for the night?) (conf/destinations.yaml)");
+    }
+    Dataset<Row> membership = lake.readDate(Tables.SEGMENT_MEMBERSHIP, date).localCheckpoint();
+    long memberships = membership.count();
+    Dataset<Row> profiles = lake.readDate(Tables.PROFILES, date);
+    Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
+    Dataset<Row> all = null;
+    for (Destination d : conf.destinations()) {
+      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, d).withColumn("destination", lit(d.id()));
+      all = all == null ? tagged : all.unionByName(tagged);
+    }
+    all = all.localCheckpoint(); // one pass for every destination; read again per delivery and for the tables
+    Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();
+    for (Destination d : conf.destinations()) {
+      audiences.put(d.id(), all.where(col("destination").equalTo(d.id())).drop("destination"));
+    }
+
+    ctx.stage("quality");
+    Row q = all.agg(count(lit(1)), countDistinct(col("destination"), col("person_id")),
+        sum(when(size(col("id_values")).lt(1), 1).otherwise(0))).first();
+    long rows = q.getLong(0);
+    long duplicates = rows - q.getLong(1);
+    long noId = q.isNullAt(2) ? 0 : q.getLong(2);
+    String table = Tables.AUDIENCE.fullName();
+    new QualityGate(ctx.job(), date)
+        .check(table, "destination_person_unique", QualityGate.Level.ERROR, duplicates == 0, duplicates, "0",
+            "persons twice in a destination's audience")
+        .check(table, "identifiers_present", QualityGate.Level.ERROR, noId == 0, noId, "0", "persons sent without an identifier")
+        .enforce(lake);
+
+    Map<String, LocalDate> previous = previousDeliveries(lake, date);
+    List<Delivered> delivered = new ArrayList<>();
+    Path staging = staging();
+    try {
+      for (Destination d : conf.destinations()) {
+        ctx.stage("deliver " + d.id());
+        delivered.add(deliver(ctx, d, audiences.get(d.id()), previous.get(d.id()), staging.resolve(d.id()), retry));
+      }
+    } finally {
+      deleteTree(staging);
+    }
+
+    ctx.stage("log");
+    lake.replaceDate(Tables.AUDIENCE, date, all);
+    List<Row> log = new ArrayList<>();
+    for (Delivered x : delivered) {
+      log.add(RowFactory.create(x.destination().id(), java.sql.Date.valueOf(date), x.destination().mode(),
+          scala.jdk.javaapi.CollectionConverters.asScala(x.files()).toSeq(), x.rows(), x.adds(), x.removals(),
+          x.checksum(), x.target(), "delivered"));
+    }
+    lake.replaceDate(Tables.EXPORTS, date, lake.spark().createDataFrame(log, Tables.EXPORTS.schema()));
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    long lines = 0;
+    for (Delivered x : delivered) {
+      lines += x.rows();
+      details.put(x.destination().id(), Map.of("mode", x.destination().mode(), "persons", x.persons(),
+          "rows", x.rows(), "adds", x.adds(), "removals", x.removals(), "files", x.files().size()));
+    }
+    all.unpersist();
+    membership.unpersist();
+    return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
+  }
+
+  private static Delivered deliver(
+      JobContext ctx, Destination d, Dataset<Row> audience, LocalDate previousNight, Path dir, RetryPolicy retry) {
+    LocalDate date = ctx.date();
+    Lake lake = ctx.lake();
+    Dataset<Row> previous = previousNight == null ? null
+        : lake.readDate(Tables.AUDIENCE, previousNight).where(col("destination").equalTo(d.id()));
+    Dataset<Row> changes = ActivationFrames.changes(audience, d.modeKind() == Mode.INCREMENTAL
+        ? (previous == null ? audience.where(lit(false)) : previous) : null);
+    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
+    Map<String, Long> counts = new TreeMap<>();
+    d.segments().keySet().forEach(s -> counts.put(s, 0L));
+    for (Row r : ActivationFrames.segmentCounts(audience).collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    StagedDelivery staged = DeliveryFiles.stage(d.spec(date), lines, counts, dir);
+    Publisher.Published published;
+    try (DeliveryTarget target = Targets.of(d.targetRoot(ctx.env().exportRoot()), targetSettings(ctx.env()))) {
+      published = new Publisher(retry).publish(staged, target);
+    } catch (IOException e) {
+      throw new DmpException("Cannot close the delivery target: " + e + " (" + d.id() + ")", e);
+    }
+    // persons tonight, and those that came in and left since the previous delivery, in one pass
+    Dataset<Row> now = audience.select(col("person_id"), lit(true).as("now"));
+    Dataset<Row> before = (previous == null ? audience.where(lit(false)) : previous).select(col("person_id"), lit(true).as("before"));
+    Row n = now.join(before, scala.jdk.javaapi.CollectionConverters.asScala(List.of("person_id")).toSeq(), "full_outer")
+        .agg(sum(when(col("now"), 1).otherwise(0)), sum(when(col("now").and(col("before").isNull()), 1).otherwise(0)),
+            sum(when(col("before").and(col("now").isNull()), 1).otherwise(0)))
+        .first();
+    long persons = n.isNullAt(0) ? 0 : n.getLong(0);
+    long adds = n.isNullAt(1) ? 0 : n.getLong(1);
+    long removals = n.isNullAt(2) ? 0 : n.getLong(2);
+    List<String> files = staged.manifest().files().stream().map(f -> f.name()).toList();
+    return new Delivered(d, files, staged.manifest().totalRows(), persons, adds, removals,
+        sha256(staged.manifest().toJsonBytes()), published.location());
+  }
+
+  /** Per destination, the latest night before {@code date} it was delivered. */
+  private static Map<String, LocalDate> previousDeliveries(Lake lake, LocalDate date) {
+    Map<String, LocalDate> out = new TreeMap<>();
+    for (Row r : lake.read(Tables.AUDIENCE).where(col("run_date").lt(lit(date))).groupBy("destination")
+        .agg(max(col("run_date"))).collectAsList()) {
+      out.put(r.getString(0), r.getLocalDate(1));
+    }
+    return out;
+  }
+
+  /**
+   * Settings of the delivery targets, from the env's spark.conf: {@code spark.hadoop.fs.*} reach S3 targets as
+   * {@code fs.*}, {@code sftp.*} reach SFTP targets.
+   */
+  static Map<String, String> targetSettings(EnvConfig env) {
+    Map<String, String> out = new TreeMap<>();
+    env.spark().conf().forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.fs.")) {
+        out.put(k.substring("spark.hadoop.".length()), v);
+      } else if (k.startsWith("sftp.")) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static Path staging() {
+    try {
+      return Files.createTempDirectory("opendmp-activate-");
+    } catch (IOException e) {
+      throw new DmpException("Cannot create the local staging folder: " + e + " (java.io.tmpdir)", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Activate.class).warn("Could not remove the staging folder {}: {}", dir, e.toString());
+    }
+  }
+}

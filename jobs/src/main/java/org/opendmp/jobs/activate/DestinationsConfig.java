@@ -1,0 +1,321 @@
+package org.opendmp.jobs.activate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.opendmp.common.DmpException;
+import org.opendmp.common.config.ConfigError;
+import org.opendmp.common.config.EnvConfig;
+import org.opendmp.common.config.Yaml;
+import org.opendmp.jobs.activate.delivery.DeliverySpec;
+import org.opendmp.jobs.profile.YamlPositions;
+
+/**
+ * conf/destinations.yaml: to whom the activate job sends which segments, how (README.md, "The activate job and
+ * conf/destinations.yaml"). Checked at load against conf/segments.yaml: a destination naming a segment that file
+ * does not define is refused, naming both files.
+ *
+ * @param destinations the partners' audiences, in delivery order; ids unique
+ */
+public record DestinationsConfig(List<Destination> destinations) {
+  static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+  static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+
+  /** The consent purposes of gold.profiles: consent_<purpose> and contactable_<purpose>. */
+  public static final List<String> PURPOSES = List.of("email", "sms", "postal", "ads");
+
+  /** The identifier types a partner can take, besides partner_uid:&lt;partner&gt;. */
+  public static final List<String> ID_TYPES =
+      List.of("email_sha256", "phone_sha256", "maid", "crm_id", "cookie", "ad_cookie");
+
+  public DestinationsConfig {
+    destinations = List.copyOf(ConfigError.required(destinations, "destinations"));
+    if (destinations.isEmpty()) {
+      throw new ConfigError("destinations", "must list at least one destination");
+    }
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < destinations.size(); i++) {
+      Integer before = first.putIfAbsent(destinations.get(i).id(), i);
+      if (before != null) {
+        throw new ConfigError("destinations[" + i + "].id",
+            "'" + destinations.get(i).id() + "' is declared twice (first as destinations[" + before + "])");
+      }
+    }
+  }
+
+  /** Output formats. */
+  public enum Format {
+    /** Adobe-Audience-Manager style: {@code <id>\t<code,code>\t<removed code,...>}, no header */
+    AAM,
+    /** {@code id_type,id,codes,removed_codes} header, codes joined with {@code |} */
+    CSV
+  }
+
+  /** Sync modes. */
+  public enum Mode {
+    /** tonight's whole audience */
+    FULL,
+    /** the identifiers whose codes changed since the previous delivery: adds, changes and removals */
+    INCREMENTAL
+  }
+
+  /**
+   * One destination.
+   *
+   * @param id lower snake_case, unique: the folder {@code <target>/<id>/dt=D/} and activation.* rows
+   * @param partner who receives it (free text, for people)
+   * @param idTypes accepted identifier types, in order of preference: each person is sent with the identifiers
+   *     of the first type they have
+   * @param segments segment id of conf/segments.yaml -> the partner's code for it
+   * @param purpose consent purpose required: email, sms, postal or ads
+   * @param suppress segment ids whose members are never sent (control members included)
+   * @param format aam | csv
+   * @param mode full | incremental (default full)
+   * @param fileTemplate data file names (DeliverySpec placeholders); default {@code {destination}_{mode}_{date}_{split}}
+   *     + {@code .txt} (aam) or {@code .csv}
+   * @param splitRows lines per data file, 1 to 100,000,000 (default 1,000,000)
+   * @param gzip compress data files (default false)
+   * @param target root the delivery goes under: absent = export_root; a path without scheme = relative to
+   *     export_root; a URI (file:, s3a://, sftp://) = as is
+   */
+  public record Destination(
+      String id,
+      String partner,
+      List<String> idTypes,
+      Map<String, String> segments,
+      String purpose,
+      List<String> suppress,
+      String format,
+      String mode,
+      String fileTemplate,
+      Integer splitRows,
+      Boolean gzip,
+      String target) {
+    public Destination {
+      ConfigError.required(id, "id");
+      if (!ID.matcher(id).matches() || id.length() > 60) {
+        throw new ConfigError("id", "must be lower snake_case (a-z, 0-9, single _, at most 60 characters), got '" + id + "'");
+      }
+      ConfigError.required(partner, "partner");
+      if (partner.isBlank()) {
+        throw new ConfigError("partner", "must not be blank");
+      }
+      idTypes = List.copyOf(ConfigError.required(idTypes, "id_types"));
+      if (idTypes.isEmpty()) {
+        throw new ConfigError("id_types", "must list at least one identifier type");
+      }
+      for (int i = 0; i < idTypes.size(); i++) {
+        String t = idTypes.get(i);
+        if (t == null || !(ID_TYPES.contains(t) || t.startsWith("partner_uid:") && ID.matcher(t.substring(12)).matches())) {
+          throw new ConfigError("id_types[" + i + "]", "is not an identifier type: '" + t + "' (expected one of "
+              + String.join(", ", ID_TYPES) + " or partner_uid:<partner>)");
+        }
+        if (idTypes.indexOf(t) != i) {
+          throw new ConfigError("id_types[" + i + "]", "repeats the type '" + t + "'");
+        }
+      }
+      ConfigError.required(segments, "segments");
+      if (segments.isEmpty()) {
+        throw new ConfigError("segments", "must map at least one segment to the partner's code");
+      }
+      for (Map.Entry<String, String> e : segments.entrySet()) {
+        if (e.getValue() == null || !CODE.matcher(e.getValue()).matches()) {
+          throw new ConfigError("segments." + e.getKey(), "must be the partner's code (letters, digits, '_', '.', ':', '-'),"
+              + " got '" + e.getValue() + "'");
+        }
+      }
+      segments = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(segments));
+      ConfigError.required(purpose, "purpose");
+      if (!PURPOSES.contains(purpose)) {
+        throw new ConfigError("purpose", "must be one of " + String.join(", ", PURPOSES) + ", got '" + purpose + "'");
+      }
+      suppress = List.copyOf(ConfigError.orDefault(suppress, List.of()));
+      for (int i = 0; i < suppress.size(); i++) {
+        if (segments.containsKey(suppress.get(i))) {
+          throw new ConfigError("suppress[" + i + "]", "'" + suppress.get(i) + "' is also a segment sent to the destination");
+        }
+      }
+      Format f = parse(Format.class, ConfigError.required(format, "format"), "format");
+      parse(Mode.class, ConfigError.orDefault(mode, "full"), "mode");
+      mode = ConfigError.orDefault(mode, "full");
+      fileTemplate = ConfigError.orDefault(fileTemplate, "{destination}_{mode}_{date}_{split}" + (f == Format.AAM ? ".txt" : ".csv"));
+      splitRows = ConfigError.inRange(ConfigError.orDefault(splitRows, 1_000_000), 1, 100_000_000, "split_rows");
+      gzip = ConfigError.orDefault(gzip, false);
+      if (target != null && target.isBlank()) {
+        throw new ConfigError("target", "must not be blank (leave it out for export_root)");
+      }
+      try {
+        new DeliverySpec(id, mode, LocalDate.of(2000, 1, 1), fileTemplate, splitRows, gzip, null).fileName(1);
+      } catch (DmpException e) {
+        throw new ConfigError("file_template", e.getMessage().replaceFirst("^Cannot [^:]*: ", ""));
+      }
+    }
+
+    public Format formatKind() {
+      return Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public Mode modeKind() {
+      return Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The delivery's spec for a night. */
+    public DeliverySpec spec(LocalDate date) {
+      return new DeliverySpec(id, mode, date, fileTemplate, splitRows, gzip,
+          formatKind() == Format.CSV ? "id_type,id,codes,removed_codes" : null);
+    }
+
+    /** The root the delivery goes under ({@code <root>/<id>/dt=D/}). */
+    public String targetRoot(String exportRoot) {
+      if (target == null) {
+        return exportRoot;
+      }
+      if (target.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || target.startsWith("/")) {
+        return target;
+      }
+      return exportRoot.replaceAll("/+$", "") + "/" + target;
+    }
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String value, String key) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().toLowerCase(java.util.Locale.ROOT).equals(value)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    throw new ConfigError(key, "must be one of " + String.join(", ", names) + ", got '" + value + "'");
+  }
+
+  /** The destination of that id, or null. */
+  public Destination destination(String id) {
+    return destinations.stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
+  }
+
+  // ---- loading ----
+
+  static final List<String> TOP_KEYS = List.of("destinations");
+  static final List<String> DESTINATION_KEYS = List.of("file_template", "format", "gzip", "id", "id_types", "mode",
+      "partner", "purpose", "segments", "split_rows", "suppress", "target");
+
+  /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */
+  public static DestinationsConfig load(EnvConfig env) {
+    Path segmentsFile = env.conf("segments.yaml");
+    return load(env.conf("destinations.yaml"), segmentsFile, segmentIds(segmentsFile));
+  }
+
+  /** The segment ids a segments file defines ({@code segments[].id}), without compiling its rules. */
+  static Set<String> segmentIds(Path segmentsFile) {
+    Set<String> ids = new TreeSet<>();
+    JsonNode list = Yaml.readTree(segmentsFile).get("segments");
+    if (list != null && list.isArray()) {
+      list.forEach(s -> {
+        if (s.hasNonNull("id")) {
+          ids.add(s.get("id").asText());
+        }
+      });
+    }
+    return ids;
+  }
+
+  /**
+   * Loads and checks the file. Any problem is one line naming the file, line and column, and the key:
+   * {@code Cannot load config: key 'destinations[1].purpose' must be one of ... (file conf/destinations.yaml, line 9,
+   * column 5)}; a segment {@code segmentsFile} does not define names both files.
+   */
+  public static DestinationsConfig load(Path file, Path segmentsFile, Set<String> knownSegments) {
+    JsonNode tree = Yaml.readTree(file);
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
+    }
+    YamlPositions positions = YamlPositions.parse(text);
+    unknownKeys(tree, "", TOP_KEYS, file, positions);
+    JsonNode list = tree.get("destinations");
+    if (list != null && list.isArray()) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i).isObject()) {
+          unknownKeys(list.get(i), "destinations[" + i + "].", DESTINATION_KEYS, file, positions);
+        }
+      }
+    }
+    String marker = "\u0001where\u0001";
+    DestinationsConfig conf;
+    try {
+      conf = Yaml.convert(tree, DestinationsConfig.class, marker);
+    } catch (DmpException e) {
+      YamlPositions.Position p = positions.of(pathOf(e.getCause()));
+      String where = "file " + file + (p == null ? "" : ", " + p);
+      throw new DmpException(e.getMessage().replace(marker, where), e.getCause());
+    }
+    for (int i = 0; i < conf.destinations().size(); i++) {
+      Destination d = conf.destinations().get(i);
+      List<String> named = new ArrayList<>(d.segments().keySet());
+      for (String s : named) {
+        unknownSegment(s, "destinations[" + i + "].segments." + s, file, segmentsFile, knownSegments, positions);
+      }
+      for (int j = 0; j < d.suppress().size(); j++) {
+        unknownSegment(d.suppress().get(j), "destinations[" + i + "].suppress[" + j + "]", file, segmentsFile, knownSegments,
+            positions);
+      }
+    }
+    return conf;
+  }
+
+  private static void unknownSegment(
+      String segment, String key, Path file, Path segmentsFile, Set<String> known, YamlPositions positions) {
+    if (!known.contains(segment)) {
+      YamlPositions.Position p = positions.of(key);
+      throw new DmpException("Cannot load config: key '" + key + "' names segment '" + segment + "', which "
+          + segmentsFile + " does not define (file " + file + (p == null ? "" : ", " + p) + "; known segments: "
+          + String.join(", ", new TreeSet<>(known)) + ")");
+    }
+  }
+
+  /** The YAML path of a conversion error, including the key a record's {@link ConfigError} names. */
+  private static String pathOf(Throwable cause) {
+    if (!(cause instanceof com.fasterxml.jackson.databind.JsonMappingException m)) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    if (m instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException && m.getCause() instanceof ConfigError c) {
+      sb.append(sb.length() == 0 ? "" : ".").append(c.key());
+    }
+    return sb.toString();
+  }
+
+  private static void unknownKeys(JsonNode node, String prefix, List<String> known, Path file, YamlPositions positions) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        String path = prefix + key;
+        YamlPositions.Position p = positions.of(path);
+        throw new DmpException("Cannot load config: unknown key '" + path + "' (file " + file + (p == null ? "" : ", " + p)
+            + "; expected one of: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+}

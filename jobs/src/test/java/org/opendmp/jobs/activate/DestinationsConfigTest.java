@@ -1,0 +1,135 @@
+package org.opendmp.jobs.activate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendmp.common.DmpException;
+import org.opendmp.common.config.EnvConfig;
+import org.opendmp.jobs.activate.DestinationsConfig.Destination;
+import org.opendmp.jobs.activate.DestinationsConfig.Format;
+import org.opendmp.jobs.activate.DestinationsConfig.Mode;
+
+/** conf/destinations.yaml: the shipped file, and every way a file is refused, with its position. */
+class DestinationsConfigTest {
+  static final Path CONF = Path.of("..", "conf");
+  static final Set<String> SEGMENTS = Set.of("car_intenders", "existing_customers", "vip");
+
+  static final String BASE = """
+      destinations:
+        - id: sms
+          partner: SMS partner
+          id_types: [phone_sha256, crm_id]
+          segments:
+            car_intenders: CAR
+          purpose: sms
+          format: csv
+      """;
+
+  @TempDir Path tmp;
+
+  @Test
+  void theShippedFileLoadsAgainstTheShippedSegments() {
+    DestinationsConfig conf = DestinationsConfig.load(CONF.resolve("destinations.yaml"), CONF.resolve("segments.yaml"),
+        DestinationsConfig.segmentIds(CONF.resolve("segments.yaml")));
+    assertThat(conf.destinations()).extracting(Destination::id)
+        .containsExactly("sms_partner", "postal_partner", "dsp_retargeting", "social_acquisition");
+    Destination sms = conf.destination("sms_partner");
+    assertThat(sms.segments()).containsOnlyKeys("car_intenders", "cart_abandoners_store_visit");
+    assertThat(sms.purpose()).isEqualTo("sms");
+    assertThat(sms.modeKind()).isEqualTo(Mode.INCREMENTAL);
+    Destination dsp = conf.destination("dsp_retargeting");
+    assertThat(dsp.suppress()).containsExactly("cart_abandoners_store_visit", "recent_purchasers");
+    assertThat(dsp.formatKind()).isEqualTo(Format.AAM);
+    assertThat(dsp.spec(LocalDate.parse("2026-11-02")).fileName(1)).isEqualTo("dsp_retargeting_incremental_20261102_001.txt.gz");
+    assertThat(conf.destination("social_acquisition").suppress()).containsExactly("existing_customers");
+    assertThat(conf.destination("postal_partner").idTypes()).containsExactly("crm_id");
+    // what dmp nightly calls before the first job writes
+    new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
+  }
+
+  @Test
+  void defaultsAndTargets() {
+    Destination d = load(BASE).destinations().get(0);
+    assertThat(d.mode()).isEqualTo("full");
+    assertThat(d.splitRows()).isEqualTo(1_000_000);
+    assertThat(d.gzip()).isFalse();
+    assertThat(d.suppress()).isEmpty();
+    assertThat(d.spec(LocalDate.parse("2026-11-02")).fileName(2)).isEqualTo("sms_full_20261102_002.csv");
+    assertThat(d.spec(LocalDate.parse("2026-11-02")).header()).isEqualTo("id_type,id,codes,removed_codes");
+    assertThat(d.targetRoot("/x/exports")).isEqualTo("/x/exports");
+    Destination t = load(BASE + "    target: partners/sms\n").destinations().get(0);
+    assertThat(t.targetRoot("/x/exports/")).isEqualTo("/x/exports/partners/sms");
+    Destination s = load(BASE + "    target: sftp://dmp@127.0.0.1:2222/in\n").destinations().get(0);
+    assertThat(s.targetRoot("/x/exports")).isEqualTo("sftp://dmp@127.0.0.1:2222/in");
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedWithItsPosition() {
+    assertThatThrownBy(() -> load(BASE + "    purpose_typo: sms\n"))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("unknown key 'destinations[0].purpose_typo'")
+        .hasMessageContaining("destinations.yaml, line 9, column 5")
+        .hasMessageContaining("expected one of: file_template, format");
+    assertThatThrownBy(() -> load("colour: blue\n" + BASE))
+        .hasMessageContaining("unknown key 'colour'").hasMessageContaining("line 1, column 1");
+  }
+
+  @Test
+  void anUnknownSegmentNamesBothFiles() {
+    assertThatThrownBy(() -> load(BASE.replace("car_intenders: CAR", "car_intender: CAR")))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'destinations[0].segments.car_intender' names segment 'car_intender'")
+        .hasMessageContaining("segments.yaml does not define")
+        .hasMessageContaining("destinations.yaml, line 6, column 7")
+        .hasMessageContaining("known segments: car_intenders, existing_customers, vip");
+    assertThatThrownBy(() -> load(BASE + "    suppress: [existing_customers, customers]\n"))
+        .hasMessageContaining("key 'destinations[0].suppress[1]' names segment 'customers'")
+        .hasMessageContaining("line 9");
+  }
+
+  @Test
+  void aMissingOrUnknownPurposeIsRefused() {
+    assertThatThrownBy(() -> load(BASE.replace("    purpose: sms\n", "")))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'destinations[0].purpose' is required but missing")
+        .hasMessageContaining("destinations.yaml, line 2");
+    assertThatThrownBy(() -> load(BASE.replace("purpose: sms", "purpose: fax")))
+        .hasMessageContaining("key 'destinations[0].purpose' must be one of email, sms, postal, ads, got 'fax'")
+        .hasMessageContaining("line 7, column 5");
+  }
+
+  @Test
+  void badValuesAreRefusedWithTheirKey() {
+    assertThatThrownBy(() -> load(BASE.replace("[phone_sha256, crm_id]", "[phone_sha256, phone]")))
+        .hasMessageContaining("key 'destinations[0].id_types[1]' is not an identifier type: 'phone'")
+        .hasMessageContaining("line 4");
+    assertThatThrownBy(() -> load(BASE.replace("format: csv", "format: xml")))
+        .hasMessageContaining("key 'destinations[0].format' must be one of aam, csv, got 'xml'");
+    assertThatThrownBy(() -> load(BASE + "    mode: delta\n"))
+        .hasMessageContaining("key 'destinations[0].mode' must be one of full, incremental, got 'delta'");
+    assertThatThrownBy(() -> load(BASE + "    file_template: sms.csv\n"))
+        .hasMessageContaining("key 'destinations[0].file_template'").hasMessageContaining("{split}");
+    assertThatThrownBy(() -> load(BASE + "    split_rows: 0\n"))
+        .hasMessageContaining("key 'destinations[0].split_rows' must be between 1 and 100000000, got 0");
+    assertThatThrownBy(() -> load(BASE + "    suppress: [car_intenders]\n"))
+        .hasMessageContaining("key 'destinations[0].suppress[0]' 'car_intenders' is also a segment sent");
+    assertThatThrownBy(() -> load(BASE + BASE.substring(BASE.indexOf("  - id"))))
+        .hasMessageContaining("key 'destinations[1].id' 'sms' is declared twice (first as destinations[0])");
+  }
+
+  private DestinationsConfig load(String yaml) {
+    try {
+      Path file = tmp.resolve("destinations.yaml");
+      Files.writeString(file, yaml);
+      return DestinationsConfig.load(file, tmp.resolve("segments.yaml"), SEGMENTS);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
