@@ -27,7 +27,7 @@ import org.opendmp.jobs.ops.Svg.Bar;
 /**
  * The self-contained HTML report of a night: jobs and their durations, quality checks, rejects per feed, identity
  * (persons, reconciliation over the nights, component sizes), segments (sizes over the nights, adds and drops,
- * volatility, overlaps). Read from the ops, identity and gold tables only: small aggregates, collected to the
+ * volatility, overlaps), deliveries per destination. Read from the ops, identity and gold tables only: small aggregates, collected to the
  * driver. No clock: the same lake and date give the same bytes.
  */
 public final class NightReport {
@@ -50,6 +50,7 @@ public final class NightReport {
     feeds(h, lake, date);
     identity(h, lake, date);
     segments(h, lake, date);
+    deliveries(h, lake, date);
     return h.append("</body></html>\n").toString();
   }
 
@@ -234,6 +235,29 @@ public final class NightReport {
           .append("<td style=\"text-align:left\">").append(Svg.escape(String.join(", ", top))).append("</td></tr>\n");
     }
     h.append("<h3>Adds and drops tonight</h3>\n").append(Svg.bars(moves, List.of("adds", "drops"))).append('\n').append(t).append("</table>\n");
+  }
+
+  // ---- deliveries ----
+
+  private static void deliveries(StringBuilder h, Lake lake, LocalDate date) {
+    h.append("<h2>Deliveries</h2>\n");
+    List<Row> exports = lake.read(Tables.EXPORTS).where(col("run_date").equalTo(lit(date))).orderBy("destination").collectAsList();
+    if (exports.isEmpty()) {
+      h.append("<p>Nothing delivered this night (activation.exports).</p>\n");
+      return;
+    }
+    List<Bar> bars = new ArrayList<>();
+    StringBuilder t = new StringBuilder("<table><tr><th>destination</th><th>mode</th><th>rows</th><th>adds</th><th>removals</th>"
+        + "<th>files</th><th>status</th><th>target</th></tr>\n");
+    for (Row r : exports) {
+      String destination = r.getAs("destination");
+      bars.add(new Bar(destination, r.<Long>getAs("rows"), r.<Long>getAs("adds"), r.<Long>getAs("removals")));
+      t.append("<tr><td>").append(Svg.escape(destination)).append("</td><td>").append(Svg.escape(r.getAs("mode"))).append("</td>")
+          .append(cell(r.<Long>getAs("rows"))).append(cell(r.<Long>getAs("adds"))).append(cell(r.<Long>getAs("removals")))
+          .append(cell(r.<scala.collection.Seq<String>>getAs("files").size())).append("<td>").append(Svg.escape(r.getAs("status")))
+          .append("</td><td style=\"text-align:left\">").append(Svg.escape(r.getAs("target"))).append("</td></tr>\n");
+    }
+    h.append(Svg.bars(bars, List.of("rows", "adds", "removals"))).append('\n').append(t).append("</table>\n");
   }
 
   private static String cell(Number n) {

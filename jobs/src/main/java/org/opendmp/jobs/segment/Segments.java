@@ -53,6 +53,12 @@ public final class Segments implements Job {
     LocalDate date = ctx.date();
     int history = segments.eventHistoryDays();
 
+    ctx.stage("inputs of the night");
+    // checked before anything is written: a missing upstream night fails the job with the lake untouched
+    Dataset<Row> profiles = night(lake, Tables.PROFILES, date, segments, "profile__", "partner__");
+    Dataset<Row> traits = night(lake, Tables.TRAITS, date, segments, "trait__");
+    Dataset<Row> scores = night(lake, Tables.SCORES, date, segments, "score__");
+
     ctx.stage("daily event counts of the night");
     Observed events = new Observed("segments_events");
     Dataset<Row> personEvents = TraitFrames.personEvents(events.count(lake.readDate(Tables.EVENTS, date)), lake.read(Tables.ID_GRAPH));
@@ -66,9 +72,7 @@ public final class Segments implements Job {
     Dataset<Row> aggregates = SegmentFrames.eventAggregates(daily, date, segments.eventAggregates());
 
     ctx.stage("rules");
-    Dataset<Row> input = SegmentFrames.input(
-        night(lake, Tables.PROFILES, date, segments, "profile__", "partner__"), night(lake, Tables.TRAITS, date, segments, "trait__"),
-        night(lake, Tables.SCORES, date, segments, "score__"), aggregates, segments);
+    Dataset<Row> input = SegmentFrames.input(profiles, traits, scores, aggregates, segments);
     SegmentFrames.checkInput(input.schema(), segments);
     Dataset<Row> qualified = SegmentFrames.qualify(input, segments).localCheckpoint();
 

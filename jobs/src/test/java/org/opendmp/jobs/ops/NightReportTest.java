@@ -44,6 +44,9 @@ class NightReportTest {
           Map.of("segment_id", "car_intenders", "members", 7L, "controls", 1L, "qualified", 7L, "adds", 2L, "drops", 1L,
               "volatility", 0.5, "overlaps", Map.of("vip", 3L))));
     }
+    lake.replaceDate(Tables.EXPORTS, D2, TableRows.of(Tables.EXPORTS,
+        Map.of("destination", "sms_partner", "mode", "incremental", "files", java.util.List.of("sms_001.csv", "sms_002.csv"), "rows", 12L,
+            "adds", 4L, "removals", 2L, "checksum", "ab", "target", "/x/sms_partner/dt=2026-11-03", "status", "delivered")));
     html = NightReport.html(lake, D2);
   }
 
@@ -57,7 +60,7 @@ class NightReportTest {
   void everySectionIsThereWithItsCharts() {
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<h1>OpenDMP: the night of 2026-11-03</h1>");
     assertThat(html).contains("<h2>Jobs</h2>", "<h2>Quality checks</h2>", "<h2>Feeds: rows and rejects</h2>", "<h2>Identity</h2>",
-        "<h2>Segments</h2>");
+        "<h2>Segments</h2>", "<h2>Deliveries</h2>");
     assertThat(html.split("<svg ", -1).length - 1).as("charts").isGreaterThanOrEqualTo(6);
     // the latest attempt of each job, in the registry's order, with its duration
     assertThat(html).contains("<td>conform</td><td>success</td><td>2</td><td>42.0</td>").doesNotContain("Cannot read bronze.web_events");
@@ -67,6 +70,7 @@ class NightReportTest {
         .contains("2 checks, 1 failed.");
     assertThat(html).contains("Tonight: 1,100 persons", "car_intenders", "vip 3", "<td>0.500</td>");
     assertThat(html).contains("<title>CRM customers with a cookie 2026-11-03: 22.00%</title>");
+    assertThat(html).contains("<td>sms_partner</td><td>incremental</td><td>12</td><td>4</td><td>2</td><td>2</td><td>delivered</td>");
   }
 
   @Test
@@ -79,6 +83,7 @@ class NightReportTest {
   @Test
   void aNightWithoutRunsSaysSo() {
     String empty = NightReport.html(lake, D1.minusDays(5));
-    assertThat(empty).contains("No job ran for this night", "No quality results for this night", "No segment statistics (gold.segment_stats)");
+    assertThat(empty).contains("No job ran for this night", "No quality results for this night", "No segment statistics (gold.segment_stats)",
+        "Nothing delivered this night");
   }
 }

@@ -129,10 +129,12 @@ class SegmentsJobTest {
   @Test
   void aNightWithoutTheProfilesTheRulesReadFailsBeforeWriting() {
     LocalDate night = D1.plusDays(10);
+    events(night, ev("c1", "product_view", "web")); // events but no profiles: nothing of the night may be written
     assertThatThrownBy(() -> Segments.run(new JobContext("segments", lake, night), RULES))
         .isInstanceOf(DmpException.class)
         .hasMessageContaining("gold.profiles has no rows for 2026-11-12");
     assertThat(lake.readDate(Tables.SEGMENT_MEMBERSHIP, night).count()).isZero();
+    assertThat(lake.readDate(Tables.SEGMENT_EVENTS, night).count()).isZero();
   }
 
   // ---- helpers ----
