@@ -137,7 +137,10 @@ final class PropensityModels {
     } catch (IOException e) {
       throw new DmpException("Cannot save the " + MODEL + " model: " + e.getMessage() + " (" + path(lake, date) + ")", e);
     }
-    Dataset<Row> test = probability(model.transform(examples.where(col("feature_night").geq(lit(s.testFrom())))))
+    // Scored with the saved model, as later nights are: the fitted one keeps its training summary, which holds the
+    // session, and a session that has run an Observation (every job's counts) cannot be serialized into a task
+    PipelineModel saved = load(lake, date);
+    Dataset<Row> test = probability(saved.transform(examples.where(col("feature_night").geq(lit(s.testFrom())))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     double auc = new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction")
         .setMetricName("areaUnderROC").evaluate(test);
