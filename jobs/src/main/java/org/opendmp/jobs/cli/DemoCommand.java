@@ -1,5 +1,8 @@
 package org.opendmp.jobs.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.opendmp.common.DmpException;
 import org.opendmp.common.config.EnvConfig;
@@ -104,15 +108,15 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     rows.forEach((name, n) -> out.printf("   %-40s %,12d rows%n", name, n));
     long customers = lake.read(Tables.CUSTOMERS).where("NOT deleted").count();
     out.printf("   live CRM customers: %,d%n", customers);
-    for (org.apache.spark.sql.Row r :
-        lake.read(Tables.AUDIT).where("metric IN ('persons', 'reconciliation')").orderBy(org.apache.spark.sql.functions.col("run_date").desc())
+    for (Row r :
+        lake.read(Tables.AUDIT).where("metric IN ('persons', 'reconciliation')").orderBy(col("run_date").desc())
             .limit(3).collectAsList()) {
       String metric = r.getString(0).equals("persons") ? "persons in the identity graph" : "reconciliation: " + r.getString(1).replace('_', ' ');
       double v = r.getDouble(2);
       out.printf("   %s: %s%n", metric, v < 1 ? String.format("%.1f%%", 100 * v) : String.format("%,.0f", v));
     }
     out.printf("   segments on %s (members, adds, drops):%n", last);
-    for (org.apache.spark.sql.Row r : lake.readDate(Tables.SEGMENT_STATS, last).orderBy("segment_id").collectAsList()) {
+    for (Row r : lake.readDate(Tables.SEGMENT_STATS, last).orderBy("segment_id").collectAsList()) {
       out.printf("     %-32s %,8d %,6d %,6d%n", r.<String>getAs("segment_id"), r.<Long>getAs("members"), r.<Long>getAs("adds"), r.<Long>getAs("drops"));
     }
   }
@@ -129,20 +133,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         .where("shared = '0'").join(lake.read(Tables.ID_GRAPH), new String[] {"id_type", "id_value"})
         .select("true_person_id", "person_id").distinct();
     var cases = spark.read().option("header", "true").csv(truth.resolve("use_cases.csv").toString()).join(ids, "true_person_id");
-    var members = lake.read(Tables.SEGMENT_MEMBERSHIP).select(org.apache.spark.sql.functions.col("person_id"),
-        org.apache.spark.sql.functions.col("segment_id"), org.apache.spark.sql.functions.col("run_date").cast("string").as("dt"),
-        org.apache.spark.sql.functions.col("is_control"));
+    var members = lake.read(Tables.SEGMENT_MEMBERSHIP).select(col("person_id"),
+        col("segment_id"), col("run_date").cast("string").as("dt"),
+        col("is_control"));
     out.println("   planted use cases (truth/use_cases.csv) and the segments of their person on that night:");
     for (String[] story : stories) {
-      var rows = cases.where(org.apache.spark.sql.functions.col("use_case").equalTo(story[0]))
-          .join(members.where(org.apache.spark.sql.functions.col("segment_id").equalTo(story[2])), new String[] {"person_id", "dt"}, "left")
+      var rows = cases.where(col("use_case").equalTo(story[0]))
+          .join(members.where(col("segment_id").equalTo(story[2])), new String[] {"person_id", "dt"}, "left")
           .groupBy("dt", "true_person_id")
-          .agg(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.col("segment_id").isNotNull()).as("in"),
-              org.apache.spark.sql.functions.max("is_control").as("control"))
+          .agg(max(col("segment_id").isNotNull()).as("in"),
+              max("is_control").as("control"))
           .orderBy("dt", "true_person_id").collectAsList();
       long found = rows.stream().filter(r -> r.getBoolean(2)).count();
       out.printf("     %-52s %d of %d in %s%n", story[1], found, rows.size(), story[2]);
-      for (org.apache.spark.sql.Row r : rows.subList(0, Math.min(3, rows.size()))) {
+      for (Row r : rows.subList(0, Math.min(3, rows.size()))) {
         out.printf("       %s %s: %s%n", r.getString(0), r.getString(1),
             r.getBoolean(2) ? "member" + (Boolean.TRUE.equals(r.get(3)) ? " (control group: not exported)" : "") : "not a member");
       }

@@ -1,6 +1,8 @@
 package org.opendmp.jobs.segment;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -189,7 +191,7 @@ public final class SegmentFrames {
    */
   public static Dataset<Row> previousMembers(Dataset<Row> membership, Dataset<Row> aliases) {
     Dataset<Row> a = aliases.select(col("old_person_id").as("alias_old"), col("person_id").as("alias_new"));
-    return membership.join(org.apache.spark.sql.functions.broadcast(a), col("person_id").equalTo(col("alias_old")), "left")
+    return membership.join(broadcast(a), col("person_id").equalTo(col("alias_old")), "left")
         .select(coalesce(col("alias_new"), col("person_id")).as("person_id"), col("segment_id"), col("entered_on"), col("last_qualified"))
         .groupBy(col("person_id"), col("segment_id"))
         .agg(min(col("entered_on")).as("entered_on"), max(col("last_qualified")).as("last_qualified"));
@@ -217,7 +219,7 @@ public final class SegmentFrames {
         .join(other, col("person_id").equalTo(col("o_person")).and(col("segment_id").notEqual(col("o_segment"))))
         .groupBy(col("segment_id"), col("o_segment")).agg(count(lit(1)).as("both"))
         .groupBy(col("segment_id"))
-        .agg(map_from_entries(org.apache.spark.sql.functions.array_sort(
+        .agg(map_from_entries(array_sort(
             collect_list(struct(col("o_segment"), col("both"))))).as("overlaps"));
     Column zero = lit(0L);
     return segmentIds.select(col("segment_id"))
@@ -230,6 +232,6 @@ public final class SegmentFrames {
             coalesce(col("adds"), zero).as("adds"),
             coalesce(col("drops"), zero).as("drops"),
             when(coalesce(col("previous"), zero).gt(0), col("adds").plus(col("drops")).divide(col("previous"))).as("volatility"),
-            coalesce(col("overlaps"), org.apache.spark.sql.functions.expr("map()").cast("map<string,bigint>")).as("overlaps"));
+            coalesce(col("overlaps"), expr("map()").cast("map<string,bigint>")).as("overlaps"));
   }
 }
