@@ -1,8 +1,6 @@
 package org.opendmp.jobs.activate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -239,13 +237,7 @@ public record DestinationsConfig(List<Destination> destinations) {
    */
   public static DestinationsConfig load(Path file, Path segmentsFile, Set<String> knownSegments) {
     JsonNode tree = Yaml.readTree(file);
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
-    }
-    YamlPositions positions = YamlPositions.parse(text);
+    YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, "", TOP_KEYS, file, positions);
     JsonNode list = tree.get("destinations");
     if (list != null && list.isArray()) {

@@ -1,8 +1,6 @@
 package org.opendmp.jobs.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -197,13 +195,7 @@ public record ProfilesConfig(
    */
   public static ProfilesConfig load(Path file) {
     JsonNode tree = Yaml.readTree(file);
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
-    }
-    YamlPositions positions = YamlPositions.parse(text);
+    YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, "", TOP_KEYS, file, positions);
     JsonNode c = tree.get("contactability");
     if (c != null && c.isObject()) {

@@ -2,9 +2,7 @@ package org.opendmp.jobs.profile;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -226,13 +224,7 @@ public record TraitsConfig(List<Trait> traits) {
    */
   public static TraitsConfig load(Path file) {
     com.fasterxml.jackson.databind.JsonNode tree = Yaml.readTree(file);
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
-    }
-    YamlPositions positions = YamlPositions.parse(text);
+    YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, file, positions);
     String marker = "\u0001where\u0001";
     try {

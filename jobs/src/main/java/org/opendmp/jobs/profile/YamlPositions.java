@@ -28,6 +28,15 @@ public final class YamlPositions {
     this.byPath = byPath;
   }
 
+  /** The positions of a config file's keys, for its loader's error messages; unreadable: one-line error. */
+  public static YamlPositions of(java.nio.file.Path file) {
+    try {
+      return parse(java.nio.file.Files.readString(file));
+    } catch (java.io.IOException e) {
+      throw new org.opendmp.common.DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
+    }
+  }
+
   /** The positions of a YAML text; an empty map when the text does not parse (syntax errors are reported elsewhere). */
   public static YamlPositions parse(String text) {
     Map<String, Position> out = new HashMap<>();

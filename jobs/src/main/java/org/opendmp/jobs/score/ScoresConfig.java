@@ -3,11 +3,9 @@ package org.opendmp.jobs.score;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -301,13 +299,7 @@ public record ScoresConfig(Rfm rfm, List<Plan> plans, Pressure pressure, Propens
    */
   public static ScoresConfig load(Path file, TraitsConfig traits) {
     JsonNode tree = Yaml.readTree(file);
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new DmpException("Cannot load config: " + e.getMessage() + " (file " + file + ")", e);
-    }
-    YamlPositions positions = YamlPositions.parse(text);
+    YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, ScoresConfig.class, "", file, positions);
     String marker = "\u0001where\u0001";
     ScoresConfig conf;

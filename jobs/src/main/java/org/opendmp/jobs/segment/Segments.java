@@ -77,7 +77,8 @@ public final class Segments implements Job {
     Dataset<Row> qualified = SegmentFrames.qualify(input, segments).localCheckpoint();
 
     ctx.stage("membership");
-    Dataset<Row> previous = previousNight(lake, date)
+    java.util.Optional<LocalDate> previousNight = previousNight(lake, date);
+    Dataset<Row> previous = previousNight
         .map(d -> SegmentFrames.previousMembers(lake.readDate(Tables.SEGMENT_MEMBERSHIP, d), aliases))
         .orElse(lake.readDate(Tables.SEGMENT_MEMBERSHIP, date).where(lit(false)));
     Dataset<Row> rolled = Membership.roll(qualified, previous, segments.definitions(), date).localCheckpoint();
@@ -103,7 +104,7 @@ public final class Segments implements Job {
     details.put("events", events.rows());
     details.put("segments", ids.size());
     details.put("event_aggregates", segments.eventAggregates().size());
-    details.put("previous_night", previousNight(lake, date).map(LocalDate::toString).orElse(null));
+    details.put("previous_night", previousNight.map(LocalDate::toString).orElse(null));
     Map<String, Object> sizes = new LinkedHashMap<>();
     for (Row r : stats.orderBy("segment_id").collectAsList()) {
       sizes.put(r.getString(0), Map.of("members", r.getLong(1), "adds", r.getLong(4), "drops", r.getLong(5)));
