@@ -14,6 +14,7 @@ import org.opendmp.jobs.ingest.IngestIdsync;
 import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
+import org.opendmp.jobs.ops.Maintenance;
 import org.opendmp.jobs.profile.Profiles;
 import org.opendmp.jobs.profile.Traits;
 import org.opendmp.jobs.score.Scores;
@@ -74,7 +75,10 @@ public final class JobRegistry {
               "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions; full or incremental) to"
                   + " export_root with manifest.json and _SUCCESS, logged in activation.exports",
               List.of("gold.segment_membership", "gold.segment_stats", "gold.profiles", "identity.id_graph", "activation.audience"),
-              List.of("activation.audience", "activation.exports"), Activate::new));
+              List.of("activation.audience", "activation.exports"), Activate::new),
+          new JobSpec("maintenance", "maintenance",
+              "Retention (conf/maintenance.yaml), compaction and Z-ordering of the night's partitions, vacuum, expired deliveries",
+              List.of("every lake table", "export_root"), List.of("ops.maintenance"), Maintenance::new));
 
   private JobRegistry() {}
 

@@ -373,6 +373,23 @@ public final class Tables {
                   + " observed DOUBLE, expected STRING, message STRING, run_date DATE",
               "run_date"));
 
+  public static final TableDef MAINTENANCE =
+      register(
+          TableDef.of(
+              OPS,
+              "maintenance",
+              "one row per table (or delivery folder of export_root) and night: what the last maintenance run of that night did",
+              "target STRING COMMENT 'table name (zone.name), or export_root/<destination> for delivery folders',"
+                  + " kind STRING COMMENT 'table or exports',"
+                  + " rows_expired BIGINT COMMENT 'rows of run_date partitions deleted by the retention rule',"
+                  + " folders_expired BIGINT COMMENT 'delivery folders dt=D deleted by exports_retention_days',"
+                  + " files_compacted BIGINT COMMENT 'small data files OPTIMIZE replaced',"
+                  + " files_written BIGINT COMMENT 'data files OPTIMIZE wrote in their place',"
+                  + " zorder_by STRING COMMENT 'columns the night partition was clustered by, null when only bin-packed',"
+                  + " files_vacuumed BIGINT COMMENT 'unreferenced files (and emptied partition folders) VACUUM deleted',"
+                  + " run_date DATE",
+              "run_date"));
+
   private Tables() {}
 
   /** Every declared table, in declaration order. */
