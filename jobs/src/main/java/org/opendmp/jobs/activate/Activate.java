@@ -82,9 +82,13 @@ public final class Activate implements Job {
     long memberships = membership.count();
     Dataset<Row> profiles = lake.readDate(Tables.PROFILES, date);
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
+    org.apache.hadoop.fs.Path optOutFile = OptOutList.latest(ctx.env().landingRoot(), date,
+        lake.spark().sparkContext().hadoopConfiguration());
+    Dataset<Row> optedOut = ActivationFrames.optedOut(OptOutList.read(lake.spark(), optOutFile), graph).localCheckpoint();
+    long optedOutPersons = optedOut.count();
     Dataset<Row> all = null;
     for (Destination d : conf.destinations()) {
-      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, d).withColumn("destination", lit(d.id()));
+      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, optedOut, d).withColumn("destination", lit(d.id()));
       all = all == null ? tagged : all.unionByName(tagged);
     }
     all = all.localCheckpoint(); // one pass for every destination; read again per delivery and for the tables
@@ -129,6 +133,7 @@ public final class Activate implements Job {
     lake.replaceDate(Tables.EXPORTS, date, lake.spark().createDataFrame(log, Tables.EXPORTS.schema()));
 
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("opt_out", Map.of("list", optOutFile.toString(), "persons", optedOutPersons));
     long lines = 0;
     for (Delivered x : delivered) {
       lines += x.rows();
@@ -137,6 +142,7 @@ public final class Activate implements Job {
     }
     all.unpersist();
     membership.unpersist();
+    optedOut.unpersist();
     return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
   }
 

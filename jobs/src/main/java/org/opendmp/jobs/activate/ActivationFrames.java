@@ -35,16 +35,18 @@ public final class ActivationFrames {
   /**
    * Tonight's eligible audience of a destination: members of its mapped segments who are not in the control group,
    * whose consent for the destination's purpose is true and who are contactable on it, minus every member (control
-   * included) of its suppression segments, with the identifiers of the first accepted type they have.
+   * included) of its suppression segments and everybody on the global opt-out list, with the identifiers of the first
+   * accepted type they have.
    *
    * <p>Input: {@code membership} (gold.segment_membership of the night: person_id, segment_id, is_control; a null
    * is_control counts as false), {@code profiles} (gold.profiles of the night: person_id, consent_&lt;purpose&gt;,
    * contactable_&lt;purpose&gt;; null counts as false), {@code idGraph} (identity.id_graph: id_type, id_value,
-   * person_id). Output, one row per person: person_id, id_type, id_values (sorted, distinct), segments (segment ids,
+   * person_id), {@code optedOut} (person_id, as {@link #optedOut} returns). Output, one row per person: person_id, id_type, id_values (sorted, distinct), segments (segment ids,
    * sorted), codes (the partner's codes, sorted, distinct). A person without an identifier of an accepted type is
    * left out.
    */
-  public static Dataset<Row> audience(Dataset<Row> membership, Dataset<Row> profiles, Dataset<Row> idGraph, Destination d) {
+  public static Dataset<Row> audience(
+      Dataset<Row> membership, Dataset<Row> profiles, Dataset<Row> idGraph, Dataset<Row> optedOut, Destination d) {
     List<Column> pairs = new ArrayList<>();
     for (Map.Entry<String, String> e : d.segments().entrySet()) {
       pairs.add(lit(e.getKey()));
@@ -57,7 +59,8 @@ public final class ActivationFrames {
     Dataset<Row> consenting = profiles
         .where(coalesce(col("consent_" + d.purpose()), lit(false)).and(coalesce(col("contactable_" + d.purpose()), lit(false))))
         .select("person_id");
-    Dataset<Row> eligible = members.join(consenting, scala(List.of("person_id")), "left_semi");
+    Dataset<Row> eligible = members.join(consenting, scala(List.of("person_id")), "left_semi")
+        .join(optedOut, scala(List.of("person_id")), "left_anti");
     if (!d.suppress().isEmpty()) {
       Dataset<Row> suppressed = membership.where(col("segment_id").isin(d.suppress().toArray())).select("person_id");
       eligible = eligible.join(suppressed, scala(List.of("person_id")), "left_anti");
@@ -75,6 +78,17 @@ public final class ActivationFrames {
         .agg(array_sort(collect_set(col("id_value"))).as("id_values"));
     return perPerson.join(chosen, "person_id")
         .select(col("person_id"), col("id_type"), col("id_values"), col("segments"), col("codes"));
+  }
+
+  /**
+   * The persons on the global opt-out list: every person holding one of its identifiers in the id graph (one listed
+   * identifier opts the whole person out, whatever identifier a destination would send). Input: {@code optOut}
+   * (id_type, id_value, as {@link OptOutList#read} returns), {@code idGraph} (id_type, id_value, person_id). Output:
+   * person_id, distinct; a listed identifier the graph does not know matches nobody.
+   */
+  public static Dataset<Row> optedOut(Dataset<Row> optOut, Dataset<Row> idGraph) {
+    return idGraph.join(optOut, scala(List.of("id_type", "id_value")), "left_semi")
+        .where(col("person_id").isNotNull()).select("person_id").distinct();
   }
 
   /**

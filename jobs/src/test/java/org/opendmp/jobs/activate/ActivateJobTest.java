@@ -36,7 +36,8 @@ import org.opendmp.jobs.testing.TableRows;
 /**
  * The activate job over two nights of a tiny lake: exact files of a full and two incremental destinations, manifests
  * that match the files, consent, control groups and suppressions honoured, incremental files that turn the first
- * night's audience into the second's, and a re-run that reproduces every byte and row.
+ * night's audience into the second's, the global opt-out list (a person joining it is removed), and a re-run that
+ * reproduces every byte and row.
  */
 class ActivateJobTest {
   static final LocalDate D1 = LocalDate.parse("2026-11-02");
@@ -73,6 +74,7 @@ class ActivateJobTest {
         profile("P1", "sms"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
     stats(D1);
+    optOut(D1); // nobody yet
     run(D1);
     FIRST.putAll(files());
     // night 2: P1 withdraws sms consent (gives postal), P2 leaves carts, P4 gives sms consent and a phone, P6 no longer
@@ -86,6 +88,7 @@ class ActivateJobTest {
         profile("P1", "postal"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "sms", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
     stats(D2);
+    optOut(D2, "crm_id,C2"); // P2 joins the opt-out list: removed from sms although still a member with consent
     run(D2);
     stats(D3);
     lake.replaceDate(Tables.PROFILES, D3, TableRows.of(Tables.PROFILES, profile("P1", "postal")));
@@ -113,7 +116,7 @@ class ActivateJobTest {
     Map<String, String> files = files();
     assertThat(files.get("sms/dt=2026-11-03/sms_incremental_20261103_001.csv")).isEqualTo("""
         id_type,id,codes,removed_codes
-        crm_id,C2,CAR,CART
+        crm_id,C2,,CAR|CART
         phone_sha256,ph1,,CAR
         phone_sha256,ph4,CAR,
         """);
@@ -126,7 +129,7 @@ class ActivateJobTest {
     assertThat(exportsLog(D2)).containsExactly(
         "dsp incremental [dsp_incremental_2026-11-03_001.tsv] rows=2 adds=1 removals=1 delivered",
         "postal full [postal_full_20261103_001.csv] rows=2 adds=1 removals=0 delivered",
-        "sms incremental [sms_incremental_20261103_001.csv] rows=3 adds=1 removals=1 delivered");
+        "sms incremental [sms_incremental_20261103_001.csv] rows=3 adds=1 removals=2 delivered");
   }
 
   @Test
@@ -191,12 +194,15 @@ class ActivateJobTest {
       Map<String, Row> profiles = new HashMap<>();
       lake.readDate(Tables.PROFILES, night).collectAsList().forEach(r -> profiles.put(r.getAs("person_id"), r));
       List<Row> sent = lake.readDate(Tables.AUDIENCE, night).collectAsList();
-      assertThat(sent).hasSize(night.equals(D1) ? 5 : 6);
+      assertThat(sent).hasSize(5);
       for (Row r : sent) {
         String purpose = CONF.destination(r.getAs("destination")).purpose();
         Row p = profiles.get(r.<String>getAs("person_id"));
         assertThat(p.<Boolean>getAs("consent_" + purpose) && p.<Boolean>getAs("contactable_" + purpose)).as(r.toString()).isTrue();
         assertThat(r.<String>getAs("person_id")).isNotEqualTo("P3");
+        if (night.equals(D2)) {
+          assertThat(r.<String>getAs("person_id")).as("on the opt-out list").isNotEqualTo("P2");
+        }
       }
     }
     String all = String.join("\n", files().values());
@@ -228,7 +234,6 @@ class ActivateJobTest {
     assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes\n");
     assertThat(files.get("sms/dt=2026-11-22/sms_incremental_20261122_001.csv")).isEqualTo("""
         id_type,id,codes,removed_codes
-        crm_id,C2,,CAR
         phone_sha256,ph4,,CAR
         """);
     assertThat(files).containsKey("sms/dt=2026-11-22/_SUCCESS");
@@ -239,6 +244,17 @@ class ActivateJobTest {
 
   static void run(LocalDate night) {
     Activate.run(new JobContext("activate", lake, night), CONF, ONCE);
+  }
+
+  /** The global opt-out list delivered that night (the whole list: header, then id_type,id_value lines). */
+  static void optOut(LocalDate night, String... lines) {
+    try {
+      Path dir = Path.of(lake.env().landingRoot(), OptOutList.SOURCE, "dt=" + night);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(OptOutList.FILE), OptOutList.HEADER + "\n" + String.join("\n", lines) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The segments job's mark that it ran for the night. */
