@@ -25,8 +25,9 @@ import org.opendmp.jobs.profile.YamlPositions;
  * does not define is refused, naming both files.
  *
  * @param destinations the partners' audiences, in delivery order; ids unique
+ * @param pressure the marketing-pressure cap across destinations; null = no cap
  */
-public record DestinationsConfig(List<Destination> destinations) {
+public record DestinationsConfig(List<Destination> destinations, Pressure pressure) {
   static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
   static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
 
@@ -50,6 +51,47 @@ public record DestinationsConfig(List<Destination> destinations) {
             "'" + destinations.get(i).id() + "' is declared twice (first as destinations[" + before + "])");
       }
     }
+    if (pressure != null) {
+      for (int i = 0; i < pressure.priority().size(); i++) {
+        if (!first.containsKey(pressure.priority().get(i))) {
+          throw new ConfigError("pressure.priority[" + i + "]", "'" + pressure.priority().get(i)
+              + "' is not a destination of this file (destinations: " + String.join(", ", first.keySet().stream().sorted().toList()) + ")");
+        }
+      }
+    }
+  }
+
+  /** Without a pressure cap. */
+  public DestinationsConfig(List<Destination> destinations) {
+    this(destinations, null);
+  }
+
+  /**
+   * The marketing-pressure cap: a person is entered into at most {@code maxContacts7d} audiences over 7 nights,
+   * counting the contacts of gold.scores' pressure_7d and the entries of the 6 previous nights' deliveries; tonight's
+   * entries are granted in priority order and the rest are held back.
+   *
+   * @param maxContacts7d contacts per person per 7 nights, 1 to 1000
+   * @param priority destination ids, highest priority first; destinations not listed come after, in file order
+   */
+  public record Pressure(@com.fasterxml.jackson.annotation.JsonProperty("max_contacts_7d") Integer maxContacts7d,
+      List<String> priority) {
+    public Pressure {
+      maxContacts7d = ConfigError.inRange(ConfigError.required(maxContacts7d, "max_contacts_7d"), 1, 1000, "max_contacts_7d");
+      priority = List.copyOf(ConfigError.orDefault(priority, List.of()));
+      for (int i = 0; i < priority.size(); i++) {
+        if (priority.indexOf(priority.get(i)) != i) {
+          throw new ConfigError("priority[" + i + "]", "repeats the destination '" + priority.get(i) + "'");
+        }
+      }
+    }
+  }
+
+  /** Destination ids from the highest priority to the lowest: the pressure priority, then the others in file order. */
+  public List<String> priorityOrder() {
+    List<String> out = new ArrayList<>(pressure == null ? List.of() : pressure.priority());
+    destinations.stream().map(Destination::id).filter(id -> !out.contains(id)).forEach(out::add);
+    return out;
   }
 
   /** Output formats. */
@@ -206,7 +248,8 @@ public record DestinationsConfig(List<Destination> destinations) {
 
   // ---- loading ----
 
-  static final List<String> TOP_KEYS = List.of("destinations");
+  static final List<String> TOP_KEYS = List.of("destinations", "pressure");
+  static final List<String> PRESSURE_KEYS = List.of("max_contacts_7d", "priority");
   static final List<String> DESTINATION_KEYS = List.of("file_template", "format", "gzip", "id", "id_types", "mode",
       "partner", "purpose", "segments", "split_rows", "suppress", "target");
 
@@ -239,6 +282,9 @@ public record DestinationsConfig(List<Destination> destinations) {
     JsonNode tree = Yaml.readTree(file);
     YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, "", TOP_KEYS, file, positions);
+    if (tree.get("pressure") != null && tree.get("pressure").isObject()) {
+      unknownKeys(tree.get("pressure"), "pressure.", PRESSURE_KEYS, file, positions);
+    }
     JsonNode list = tree.get("destinations");
     if (list != null && list.isArray()) {
       for (int i = 0; i < list.size(); i++) {

@@ -49,6 +49,8 @@ class DestinationsConfigTest {
     assertThat(dsp.spec(LocalDate.parse("2026-11-02")).fileName(1)).isEqualTo("dsp_retargeting_incremental_20261102_001.txt.gz");
     assertThat(conf.destination("social_acquisition").suppress()).containsExactly("existing_customers");
     assertThat(conf.destination("postal_partner").idTypes()).containsExactly("crm_id");
+    assertThat(conf.pressure().maxContacts7d()).isEqualTo(3);
+    assertThat(conf.priorityOrder()).containsExactly("sms_partner", "postal_partner", "social_acquisition", "dsp_retargeting");
     // what dmp nightly calls before the first job writes
     new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
   }
@@ -121,6 +123,27 @@ class DestinationsConfigTest {
         .hasMessageContaining("key 'destinations[0].suppress[0]' 'car_intenders' is also a segment sent");
     assertThatThrownBy(() -> load(BASE + BASE.substring(BASE.indexOf("  - id"))))
         .hasMessageContaining("key 'destinations[1].id' 'sms' is declared twice (first as destinations[0])");
+  }
+
+  @Test
+  void thePressureCapIsCheckedAgainstTheDestinations() {
+    String two = BASE + BASE.substring(BASE.indexOf("  - id")).replace("id: sms", "id: post");
+    DestinationsConfig conf = load("pressure:\n  max_contacts_7d: 2\n  priority: [post]\n" + two);
+    assertThat(conf.pressure().maxContacts7d()).isEqualTo(2);
+    assertThat(conf.priorityOrder()).as("unlisted destinations after, in file order").containsExactly("post", "sms");
+    assertThat(load(BASE).pressure()).isNull();
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  priority: [post, fax]\n" + two))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'pressure.priority[1]' 'fax' is not a destination of this file (destinations: post, sms)")
+        .hasMessageContaining("line 3");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 0\n" + two))
+        .hasMessageContaining("key 'pressure.max_contacts_7d' must be between 1 and 1000, got 0").hasMessageContaining("line 2");
+    assertThatThrownBy(() -> load("pressure:\n  priority: [sms]\n" + two))
+        .hasMessageContaining("key 'pressure.max_contacts_7d' is required but missing");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  per_week: 3\n" + two))
+        .hasMessageContaining("unknown key 'pressure.per_week'").hasMessageContaining("line 3, column 3");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  priority: [sms, post, sms]\n" + two))
+        .hasMessageContaining("key 'pressure.priority[2]' repeats the destination 'sms'");
   }
 
   private DestinationsConfig load(String yaml) {
