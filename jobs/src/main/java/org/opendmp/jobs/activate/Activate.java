@@ -86,11 +86,18 @@ public final class Activate implements Job {
         lake.spark().sparkContext().hadoopConfiguration());
     Dataset<Row> optedOut = ActivationFrames.optedOut(OptOutList.read(lake.spark(), optOutFile), graph).localCheckpoint();
     long optedOutPersons = optedOut.count();
+    Dataset<Row> deterministic = conf.destinations().stream().anyMatch(Destination::deterministicOnly)
+        ? ActivationFrames.deterministicIds(graph, lake.read(Tables.ID_LINKS)).localCheckpoint() : null;
+    Dataset<Row> traits = conf.destinations().stream().anyMatch(d -> d.columns().values().stream().anyMatch(v -> v.startsWith("trait.")))
+        ? lake.readDate(Tables.TRAITS, date) : null;
     Dataset<Row> all = null;
     for (Destination d : conf.destinations()) {
-      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, optedOut, d).withColumn("destination", lit(d.id()));
+      Dataset<Row> ids = d.deterministicOnly() ? deterministic : graph;
+      Dataset<Row> audience = ActivationFrames.audience(membership, profiles, ids, optedOut, d);
+      Dataset<Row> tagged = ActivationFrames.withColumns(audience, profiles, traits, d).withColumn("destination", lit(d.id()));
       all = all == null ? tagged : all.unionByName(tagged);
     }
+    all = ActivationFrames.routed(all, conf.destinations());
     Map<String, LocalDate> previous = previousDeliveries(lake, date);
     long beforeCap = 0;
     if (conf.pressure() != null) {
@@ -154,6 +161,9 @@ public final class Activate implements Job {
     all.unpersist();
     membership.unpersist();
     optedOut.unpersist();
+    if (deterministic != null) {
+      deterministic.unpersist();
+    }
     return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
   }
 
@@ -165,7 +175,7 @@ public final class Activate implements Job {
         : lake.readDate(Tables.AUDIENCE, previousNight).where(col("destination").equalTo(d.id()));
     Dataset<Row> changes = ActivationFrames.changes(audience, d.modeKind() == Mode.INCREMENTAL
         ? (previous == null ? audience.where(lit(false)) : previous) : null);
-    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
+    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind(), d.columns().size()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
     Map<String, Long> counts = new TreeMap<>();
     d.segments().keySet().forEach(s -> counts.put(s, 0L));
     for (Row r : ActivationFrames.segmentCounts(audience).collectAsList()) {

@@ -47,8 +47,9 @@ class ActivateJobTest {
   static final DestinationsConfig CONF = new DestinationsConfig(List.of(
       new Destination("sms", "SMS partner", List.of("phone_sha256", "crm_id"), ordered("cars", "CAR", "carts", "CART"),
           "sms", null, "csv", "incremental", null, null, null, null),
+      // use case 1: postal mail for the car intenders SMS does not reach, with their nearest agency
       new Destination("postal", "Postal partner", List.of("crm_id"), ordered("cars", "CAR"), "postal", null, "csv", "full",
-          null, null, null, "postal_out"),
+          null, null, null, "postal_out", null, null, ordered("agency", "profile.nearest_agency"), "sms"),
       new Destination("dsp", "DSP", List.of("ad_cookie", "maid"), ordered("retarget", "1001"), "ads", List.of("buyers"), "aam",
           "incremental", "{destination}_{mode}_{iso_date}_{split}.tsv", 2, null, null)));
 
@@ -103,8 +104,8 @@ class ActivateJobTest {
         phone_sha256,ph1,CAR,
         """);
     assertThat(FIRST.get("postal_out/postal/dt=2026-11-02/postal_full_20261102_001.csv")).isEqualTo("""
-        id_type,id,codes,removed_codes
-        crm_id,C4,CAR,
+        id_type,id,codes,removed_codes,agency
+        crm_id,C4,CAR,,AG-P4
         """);
     // split every 2 lines; P6 suppressed; ad cookies preferred to P5's maid
     assertThat(FIRST.get("dsp/dt=2026-11-02/dsp_incremental_2026-11-02_001.tsv")).isEqualTo("ac5a\t1001\t\nac5b\t1001\t\n");
@@ -120,15 +121,15 @@ class ActivateJobTest {
         phone_sha256,ph1,,CAR
         phone_sha256,ph4,CAR,
         """);
+    // P4 now reached by SMS: no longer sent by post (fallback_for)
     assertThat(files.get("postal_out/postal/dt=2026-11-03/postal_full_20261103_001.csv")).isEqualTo("""
-        id_type,id,codes,removed_codes
-        crm_id,C1,CAR,
-        crm_id,C4,CAR,
+        id_type,id,codes,removed_codes,agency
+        crm_id,C1,CAR,,AG-P1
         """);
     assertThat(files.get("dsp/dt=2026-11-03/dsp_incremental_2026-11-03_001.tsv")).isEqualTo("ac6\t1001\t\nm7\t\t1001\n");
     assertThat(exportsLog(D2)).containsExactly(
         "dsp incremental [dsp_incremental_2026-11-03_001.tsv] rows=2 adds=1 removals=1 delivered",
-        "postal full [postal_full_20261103_001.csv] rows=2 adds=1 removals=0 delivered",
+        "postal full [postal_full_20261103_001.csv] rows=1 adds=1 removals=1 delivered",
         "sms incremental [sms_incremental_20261103_001.csv] rows=3 adds=1 removals=2 delivered");
   }
 
@@ -194,7 +195,7 @@ class ActivateJobTest {
       Map<String, Row> profiles = new HashMap<>();
       lake.readDate(Tables.PROFILES, night).collectAsList().forEach(r -> profiles.put(r.getAs("person_id"), r));
       List<Row> sent = lake.readDate(Tables.AUDIENCE, night).collectAsList();
-      assertThat(sent).hasSize(5);
+      assertThat(sent).hasSize(night.equals(D1) ? 5 : 4);
       for (Row r : sent) {
         String purpose = CONF.destination(r.getAs("destination")).purpose();
         Row p = profiles.get(r.<String>getAs("person_id"));
@@ -231,7 +232,7 @@ class ActivateJobTest {
     // D3: segments ran and nobody qualified: a full destination delivers its header only, an incremental one
     // removes everybody it sent last
     Map<String, String> files = files();
-    assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes\n");
+    assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes,agency\n");
     assertThat(files.get("sms/dt=2026-11-22/sms_incremental_20261122_001.csv")).isEqualTo("""
         id_type,id,codes,removed_codes
         phone_sha256,ph4,,CAR
@@ -282,6 +283,7 @@ class ActivateJobTest {
   static Map<String, Object> profile(String person, String... purposes) {
     Map<String, Object> m = new HashMap<>();
     m.put("person_id", person);
+    m.put("nearest_agency", "AG-" + person);
     for (String p : DestinationsConfig.PURPOSES) {
       boolean yes = List.of(purposes).contains(p);
       m.put("consent_" + p, yes);
