@@ -74,8 +74,8 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D1, TableRows.of(Tables.PROFILES,
         profile("P1", "sms"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
-    stats(D1);
-    optOut(D1); // nobody yet
+    stats(lake, D1);
+    optOut(lake, D1); // nobody yet
     run(D1);
     FIRST.putAll(files());
     // night 2: P1 withdraws sms consent (gives postal), P2 leaves carts, P4 gives sms consent and a phone, P6 no longer
@@ -88,10 +88,10 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D2, TableRows.of(Tables.PROFILES,
         profile("P1", "postal"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "sms", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
-    stats(D2);
-    optOut(D2, "crm_id,C2"); // P2 joins the opt-out list: removed from sms although still a member with consent
+    stats(lake, D2);
+    optOut(lake, D2, "crm_id,C2"); // P2 joins the opt-out list: removed from sms although still a member with consent
     run(D2);
-    stats(D3);
+    stats(lake, D3);
     lake.replaceDate(Tables.PROFILES, D3, TableRows.of(Tables.PROFILES, profile("P1", "postal")));
     run(D3);
   }
@@ -248,7 +248,7 @@ class ActivateJobTest {
   }
 
   /** The global opt-out list delivered that night (the whole list: header, then id_type,id_value lines). */
-  static void optOut(LocalDate night, String... lines) {
+  static void optOut(Lake lake, LocalDate night, String... lines) {
     try {
       Path dir = Path.of(lake.env().landingRoot(), OptOutList.SOURCE, "dt=" + night);
       Files.createDirectories(dir);
@@ -259,7 +259,7 @@ class ActivateJobTest {
   }
 
   /** The segments job's mark that it ran for the night. */
-  static void stats(LocalDate night) {
+  static void stats(Lake lake, LocalDate night) {
     lake.replaceDate(Tables.SEGMENT_STATS, night, TableRows.of(Tables.SEGMENT_STATS, Map.of("segment_id", "cars", "members", 0L)));
   }
 

@@ -33,10 +33,9 @@ class PressureCapJobTest {
   @BeforeAll
   static void threeNights() {
     lake = SharedSpark.freshLake();
-    ActivateJobTest.lake = lake;
     lake.overwrite(Tables.ID_GRAPH, TableRows.of(Tables.ID_GRAPH, ActivateJobTest.id("crm_id", "C1", "P1"),
         ActivateJobTest.id("crm_id", "C2", "P2"), ActivateJobTest.id("crm_id", "C3", "P3"), ActivateJobTest.id("crm_id", "C4", "P4")));
-    ActivateJobTest.optOut(D1);
+    ActivateJobTest.optOut(lake, D1);
     // night 1: P3 had 2 offline contacts (catalog, call center): no room left; P1 and P2 enter both
     night(D1, List.of("P1", "P2", "P3"), Map.of("P3", 2.0));
     // night 2: P3's offline contacts are older than 7 nights: enters both; P4 (1 offline) gets b only
@@ -60,7 +59,7 @@ class PressureCapJobTest {
     lake.replaceDate(Tables.SCORES, night, TableRows.of(Tables.SCORES, offline.entrySet().stream()
         .map(e -> Map.<String, Object>of("person_id", e.getKey(), "score", "pressure_7d", "value", e.getValue()))
         .toArray(Map[]::new)));
-    ActivateJobTest.stats(night);
+    ActivateJobTest.stats(lake, night);
     Activate.run(new JobContext("activate", lake, night), CONF, ActivateJobTest.ONCE);
   }
 
