@@ -338,7 +338,9 @@ public final class Tables {
                   + " id_type STRING COMMENT 'the first accepted identifier type the person has',"
                   + " id_values ARRAY<STRING> COMMENT 'the identifiers sent, sorted',"
                   + " segments ARRAY<STRING> COMMENT 'segment ids of conf/segments.yaml the person is sent for, sorted',"
-                  + " codes ARRAY<STRING> COMMENT 'the partner codes sent, sorted', run_date DATE",
+                  + " codes ARRAY<STRING> COMMENT 'the partner codes sent, sorted',"
+                  + " column_values ARRAY<STRING> COMMENT 'values of the destination''s extra columns, in conf order (empty"
+                  + " string for none)', run_date DATE",
               "run_date"));
   public static final TableDef EXPORTS =
       register(

@@ -82,10 +82,30 @@ public final class Activate implements Job {
     long memberships = membership.count();
     Dataset<Row> profiles = lake.readDate(Tables.PROFILES, date);
     Dataset<Row> graph = lake.read(Tables.ID_GRAPH);
+    org.apache.hadoop.fs.Path optOutFile = OptOutList.latest(ctx.env().landingRoot(), date,
+        lake.spark().sparkContext().hadoopConfiguration());
+    Dataset<Row> optedOut = ActivationFrames.optedOut(OptOutList.read(lake.spark(), optOutFile), graph).localCheckpoint();
+    long optedOutPersons = optedOut.count();
+    Dataset<Row> deterministic = conf.destinations().stream().anyMatch(Destination::deterministicOnly)
+        ? ActivationFrames.deterministicIds(graph, lake.read(Tables.ID_LINKS)).localCheckpoint() : null;
+    Dataset<Row> traits = conf.destinations().stream().anyMatch(d -> d.columns().values().stream().anyMatch(v -> v.startsWith("trait.")))
+        ? lake.readDate(Tables.TRAITS, date) : null;
     Dataset<Row> all = null;
     for (Destination d : conf.destinations()) {
-      Dataset<Row> tagged = ActivationFrames.audience(membership, profiles, graph, d).withColumn("destination", lit(d.id()));
+      Dataset<Row> ids = d.deterministicOnly() ? deterministic : graph;
+      Dataset<Row> audience = ActivationFrames.audience(membership, profiles, ids, optedOut, d);
+      Dataset<Row> tagged = ActivationFrames.withColumns(audience, profiles, traits, d).withColumn("destination", lit(d.id()));
       all = all == null ? tagged : all.unionByName(tagged);
+    }
+    all = ActivationFrames.routed(all, conf.destinations());
+    Map<String, LocalDate> previous = previousDeliveries(lake, date);
+    long beforeCap = 0;
+    if (conf.pressure() != null) {
+      ctx.stage("pressure cap");
+      all = all.localCheckpoint();
+      beforeCap = all.count();
+      all = PressureFrames.capped(all, previousAudiences(lake, previous), pastContacts(lake, date),
+          conf.pressure().maxContacts7d(), conf.priorityOrder());
     }
     all = all.localCheckpoint(); // one pass for every destination; read again per delivery and for the tables
     Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();
@@ -106,7 +126,6 @@ public final class Activate implements Job {
         .check(table, "identifiers_present", QualityGate.Level.ERROR, noId == 0, noId, "0", "persons sent without an identifier")
         .enforce(lake);
 
-    Map<String, LocalDate> previous = previousDeliveries(lake, date);
     List<Delivered> delivered = new ArrayList<>();
     Path staging = staging();
     try {
@@ -129,6 +148,10 @@ public final class Activate implements Job {
     lake.replaceDate(Tables.EXPORTS, date, lake.spark().createDataFrame(log, Tables.EXPORTS.schema()));
 
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("opt_out", Map.of("list", optOutFile.toString(), "persons", optedOutPersons));
+    if (conf.pressure() != null) {
+      details.put("pressure", Map.of("max_contacts_7d", conf.pressure().maxContacts7d(), "held_back", beforeCap - rows));
+    }
     long lines = 0;
     for (Delivered x : delivered) {
       lines += x.rows();
@@ -137,6 +160,10 @@ public final class Activate implements Job {
     }
     all.unpersist();
     membership.unpersist();
+    optedOut.unpersist();
+    if (deterministic != null) {
+      deterministic.unpersist();
+    }
     return new RunSummary(ctx.job(), date, memberships, lines, 0, details);
   }
 
@@ -148,7 +175,7 @@ public final class Activate implements Job {
         : lake.readDate(Tables.AUDIENCE, previousNight).where(col("destination").equalTo(d.id()));
     Dataset<Row> changes = ActivationFrames.changes(audience, d.modeKind() == Mode.INCREMENTAL
         ? (previous == null ? audience.where(lit(false)) : previous) : null);
-    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
+    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind(), d.columns().size()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
     Map<String, Long> counts = new TreeMap<>();
     d.segments().keySet().forEach(s -> counts.put(s, 0L));
     for (Row r : ActivationFrames.segmentCounts(audience).collectAsList()) {
@@ -174,6 +201,52 @@ public final class Activate implements Job {
     List<String> files = staged.manifest().files().stream().map(f -> f.name()).toList();
     return new Delivered(d, files, staged.manifest().totalRows(), persons, adds, removals,
         sha256(staged.manifest().toJsonBytes()), published.location());
+  }
+
+  /** destination, person_id of each destination's previous delivery. */
+  private static Dataset<Row> previousAudiences(Lake lake, Map<String, LocalDate> previous) {
+    Dataset<Row> out = lake.read(Tables.AUDIENCE).where(lit(false)).select("destination", "person_id");
+    for (Map.Entry<String, LocalDate> e : previous.entrySet()) {
+      out = out.unionByName(lake.readDate(Tables.AUDIENCE, e.getValue()).where(col("destination").equalTo(e.getKey()))
+          .select("destination", "person_id"));
+    }
+    return out;
+  }
+
+  /**
+   * person_id, contacts: gold.scores' pressure_7d of the night (offline contacts) plus the audience entries of the
+   * deliveries of the 6 previous nights (with tonight, 7 nights), each against its destination's delivery before it.
+   */
+  private static Dataset<Row> pastContacts(Lake lake, LocalDate date) {
+    LocalDate from = date.minusDays(6);
+    Map<String, List<LocalDate>> nights = new TreeMap<>();
+    for (Row r : lake.read(Tables.EXPORTS).where(col("run_date").lt(lit(date))).select("destination", "run_date")
+        .orderBy("destination", "run_date").collectAsList()) {
+      nights.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getLocalDate(1));
+    }
+    List<Row> deliveries = new ArrayList<>();
+    java.util.Set<LocalDate> needed = new java.util.TreeSet<>();
+    nights.forEach((destination, list) -> {
+      for (int i = 0; i < list.size(); i++) {
+        if (!list.get(i).isBefore(from)) {
+          LocalDate before = i == 0 ? null : list.get(i - 1);
+          deliveries.add(RowFactory.create(destination, java.sql.Date.valueOf(list.get(i)),
+              before == null ? null : java.sql.Date.valueOf(before)));
+          needed.add(list.get(i));
+          if (before != null) {
+            needed.add(before);
+          }
+        }
+      }
+    });
+    Dataset<Row> delivered = lake.read(Tables.AUDIENCE)
+        .where(col("run_date").isin(needed.stream().map(java.sql.Date::valueOf).toArray()));
+    Dataset<Row> entries = PressureFrames.entries(delivered, lake.spark().createDataFrame(deliveries,
+        new org.apache.spark.sql.types.StructType().add("destination", "string").add("run_date", "date")
+            .add("previous_run_date", "date")));
+    Dataset<Row> offline = lake.readDate(Tables.SCORES, date).where(col("score").equalTo("pressure_7d"))
+        .select(col("person_id"), col("value").cast("long").as("entries"));
+    return entries.unionByName(offline).groupBy("person_id").agg(sum(col("entries")).as("contacts"));
   }
 
   /** Per destination, the latest night before {@code date} it was delivered. */

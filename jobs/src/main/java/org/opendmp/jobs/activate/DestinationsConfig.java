@@ -25,10 +25,18 @@ import org.opendmp.jobs.profile.YamlPositions;
  * does not define is refused, naming both files.
  *
  * @param destinations the partners' audiences, in delivery order; ids unique
+ * @param pressure the marketing-pressure cap across destinations; null = no cap
+ * @param sourceLabels data-export labels of the sources segments read ({@link SegmentSources#SOURCES}), e.g.
+ *     {@code partner: [no_offsite_targeting]}; a destination refusing one of them may not map a segment they feed
  */
-public record DestinationsConfig(List<Destination> destinations) {
+public record DestinationsConfig(List<Destination> destinations, Pressure pressure, Map<String, List<String>> sourceLabels) {
   static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
   static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+  static final Pattern COLUMN_VALUE = Pattern.compile("profile\\.[a-z_0-9]+|trait\\.[a-z][a-z0-9_]*_\\d+d|'[^',\"\\r\\n]*'");
+  /** The columns of a csv file before a destination's extra columns. */
+  static final List<String> BASE_COLUMNS = List.of("id_type", "id", "codes", "removed_codes");
+  static final List<String> PROFILE_COLUMNS =
+      List.of(org.opendmp.common.table.Tables.PROFILES.schema().fieldNames());
 
   /** The consent purposes of gold.profiles: consent_<purpose> and contactable_<purpose>. */
   public static final List<String> PURPOSES = List.of("email", "sms", "postal", "ads");
@@ -50,6 +58,88 @@ public record DestinationsConfig(List<Destination> destinations) {
             "'" + destinations.get(i).id() + "' is declared twice (first as destinations[" + before + "])");
       }
     }
+    sourceLabels = Map.copyOf(ConfigError.orDefault(sourceLabels, Map.of()));
+    for (Map.Entry<String, List<String>> e : sourceLabels.entrySet()) {
+      if (!SegmentSources.SOURCES.contains(e.getKey())) {
+        throw new ConfigError("source_labels." + e.getKey(), "is not a source segments read (expected one of "
+            + String.join(", ", SegmentSources.SOURCES) + ")");
+      }
+      labels(e.getValue(), "source_labels." + e.getKey());
+    }
+    for (int i = 0; i < destinations.size(); i++) {
+      Destination d = destinations.get(i);
+      if (d.fallbackFor() == null) {
+        continue;
+      }
+      String key = "destinations[" + i + "].fallback_for";
+      Integer primary = first.get(d.fallbackFor());
+      if (primary == null || primary == i) {
+        throw new ConfigError(key, "'" + d.fallbackFor() + "' is not another destination of this file");
+      }
+      Destination p = destinations.get(primary);
+      if (p.fallbackFor() != null) {
+        throw new ConfigError(key, "'" + p.id() + "' is itself a fallback (of '" + p.fallbackFor() + "'): chains are not supported");
+      }
+      for (String s : d.segments().keySet()) {
+        if (!p.segments().containsKey(s)) {
+          throw new ConfigError(key, "segment '" + s + "' of '" + d.id() + "' is not sent to '" + p.id()
+              + "': a fallback only takes the people of segments its primary destination sends");
+        }
+      }
+    }
+    if (pressure != null) {
+      for (int i = 0; i < pressure.priority().size(); i++) {
+        if (!first.containsKey(pressure.priority().get(i))) {
+          throw new ConfigError("pressure.priority[" + i + "]", "'" + pressure.priority().get(i)
+              + "' is not a destination of this file (destinations: " + String.join(", ", first.keySet().stream().sorted().toList()) + ")");
+        }
+      }
+    }
+  }
+
+  /** Without a pressure cap nor source labels. */
+  public DestinationsConfig(List<Destination> destinations) {
+    this(destinations, null, null);
+  }
+
+  static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+
+  private static List<String> labels(List<String> labels, String key) {
+    List<String> out = List.copyOf(ConfigError.orDefault(labels, List.of()));
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i) == null || !LABEL.matcher(out.get(i)).matches()) {
+        throw new ConfigError(key + "[" + i + "]", "must be a lower snake_case label, got '" + out.get(i) + "'");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The marketing-pressure cap: a person is entered into at most {@code maxContacts7d} audiences over 7 nights,
+   * counting the contacts of gold.scores' pressure_7d and the entries of the 6 previous nights' deliveries; tonight's
+   * entries are granted in priority order and the rest are held back.
+   *
+   * @param maxContacts7d contacts per person per 7 nights, 1 to 1000
+   * @param priority destination ids, highest priority first; destinations not listed come after, in file order
+   */
+  public record Pressure(@com.fasterxml.jackson.annotation.JsonProperty("max_contacts_7d") Integer maxContacts7d,
+      List<String> priority) {
+    public Pressure {
+      maxContacts7d = ConfigError.inRange(ConfigError.required(maxContacts7d, "max_contacts_7d"), 1, 1000, "max_contacts_7d");
+      priority = List.copyOf(ConfigError.orDefault(priority, List.of()));
+      for (int i = 0; i < priority.size(); i++) {
+        if (priority.indexOf(priority.get(i)) != i) {
+          throw new ConfigError("priority[" + i + "]", "repeats the destination '" + priority.get(i) + "'");
+        }
+      }
+    }
+  }
+
+  /** Destination ids from the highest priority to the lowest: the pressure priority, then the others in file order. */
+  public List<String> priorityOrder() {
+    List<String> out = new ArrayList<>(pressure == null ? List.of() : pressure.priority());
+    destinations.stream().map(Destination::id).filter(id -> !out.contains(id)).forEach(out::add);
+    return out;
   }
 
   /** Output formats. */
@@ -58,6 +148,14 @@ public record DestinationsConfig(List<Destination> destinations) {
     AAM,
     /** {@code id_type,id,codes,removed_codes} header, codes joined with {@code |} */
     CSV
+  }
+
+  /** Identity strictness: which identifiers of a person a destination may receive. */
+  public enum Identity {
+    /** tied to the person by a deterministic link (a login, a CRM record, a hashed email click...) */
+    DETERMINISTIC,
+    /** any identifier of the person, probabilistic and device links included */
+    PROBABILISTIC
   }
 
   /** Sync modes. */
@@ -86,6 +184,13 @@ public record DestinationsConfig(List<Destination> destinations) {
    * @param gzip compress data files (default false)
    * @param target root the delivery goes under: absent = export_root; a path without scheme = relative to
    *     export_root; a URI (file:, s3a://, sftp://) = as is
+   * @param identity deterministic (default): only identifiers tied to the person by a deterministic link of
+   *     silver.id_links (or that are the whole person) are sent; probabilistic: any identifier of the person
+   * @param refuseLabels data-export labels of sources this destination may not receive data derived from
+   * @param columns extra csv columns, name -> value: {@code profile.<column of gold.profiles>},
+   *     {@code trait.<trait>_<N>d} (gold.traits of the night) or a quoted constant {@code 'TEXT'} (e.g. an offer)
+   * @param fallbackFor another destination's id: this one only gets the people that one does not send tonight
+   *     (e.g. postal mail for those SMS cannot reach); its segments must all be mapped by that destination
    */
   public record Destination(
       String id,
@@ -99,7 +204,18 @@ public record DestinationsConfig(List<Destination> destinations) {
       String fileTemplate,
       Integer splitRows,
       Boolean gzip,
-      String target) {
+      String target,
+      String identity,
+      List<String> refuseLabels,
+      Map<String, String> columns,
+      String fallbackFor) {
+    /** With the default identity strictness (deterministic) and no refused label. */
+    public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
+        List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
+        String target) {
+      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, null, null, null, null);
+    }
+
     public Destination {
       ConfigError.required(id, "id");
       if (!ID.matcher(id).matches() || id.length() > 60) {
@@ -150,6 +266,26 @@ public record DestinationsConfig(List<Destination> destinations) {
       fileTemplate = ConfigError.orDefault(fileTemplate, "{destination}_{mode}_{date}_{split}" + (f == Format.AAM ? ".txt" : ".csv"));
       splitRows = ConfigError.inRange(ConfigError.orDefault(splitRows, 1_000_000), 1, 100_000_000, "split_rows");
       gzip = ConfigError.orDefault(gzip, false);
+      refuseLabels = labels(refuseLabels, "refuse_labels");
+      columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ConfigError.orDefault(columns, Map.of())));
+      for (Map.Entry<String, String> c : columns.entrySet()) {
+        String key = "columns." + c.getKey();
+        if (!ID.matcher(c.getKey()).matches() || BASE_COLUMNS.contains(c.getKey())) {
+          throw new ConfigError(key, "must be a lower snake_case column name other than " + String.join(", ", BASE_COLUMNS));
+        }
+        if (c.getValue() == null || !COLUMN_VALUE.matcher(c.getValue()).matches()) {
+          throw new ConfigError(key, "must be profile.<column>, trait.<trait>_<N>d or a quoted constant 'TEXT', got '"
+              + c.getValue() + "'");
+        }
+        if (c.getValue().startsWith("profile.") && !PROFILE_COLUMNS.contains(c.getValue().substring(8))) {
+          throw new ConfigError(key, "'" + c.getValue().substring(8) + "' is not a column of gold.profiles");
+        }
+      }
+      if (!columns.isEmpty() && !"csv".equals(format)) {
+        throw new ConfigError("columns", "extra columns need format csv");
+      }
+      identity = ConfigError.orDefault(identity, "deterministic");
+      parse(Identity.class, identity, "identity");
       if (target != null && target.isBlank()) {
         throw new ConfigError("target", "must not be blank (leave it out for export_root)");
       }
@@ -164,14 +300,21 @@ public record DestinationsConfig(List<Destination> destinations) {
       return Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** Whether only deterministically tied identifiers may be sent. */
+    public boolean deterministicOnly() {
+      return identity.equals("deterministic");
+    }
+
     public Mode modeKind() {
       return Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** The delivery's spec for a night. */
     public DeliverySpec spec(LocalDate date) {
+      List<String> header = new ArrayList<>(BASE_COLUMNS);
+      header.addAll(columns.keySet());
       return new DeliverySpec(id, mode, date, fileTemplate, splitRows, gzip,
-          formatKind() == Format.CSV ? "id_type,id,codes,removed_codes" : null);
+          formatKind() == Format.CSV ? String.join(",", header) : null);
     }
 
     /** The root the delivery goes under ({@code <root>/<id>/dt=D/}). */
@@ -206,14 +349,20 @@ public record DestinationsConfig(List<Destination> destinations) {
 
   // ---- loading ----
 
-  static final List<String> TOP_KEYS = List.of("destinations");
-  static final List<String> DESTINATION_KEYS = List.of("file_template", "format", "gzip", "id", "id_types", "mode",
-      "partner", "purpose", "segments", "split_rows", "suppress", "target");
+  static final List<String> TOP_KEYS = List.of("destinations", "pressure", "source_labels");
+  static final List<String> PRESSURE_KEYS = List.of("max_contacts_7d", "priority");
+  static final List<String> DESTINATION_KEYS = List.of("columns", "fallback_for", "file_template", "format", "gzip", "id",
+      "id_types", "identity", "mode", "partner", "purpose", "refuse_labels", "segments", "split_rows", "suppress", "target");
 
   /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */
   public static DestinationsConfig load(EnvConfig env) {
     Path segmentsFile = env.conf("segments.yaml");
     return load(env.conf("destinations.yaml"), segmentsFile, segmentIds(segmentsFile));
+  }
+
+  /** As {@link #load(Path, Path, Set, Map)}, with the rules of {@code segmentsFile}. */
+  public static DestinationsConfig load(Path file, Path segmentsFile, Set<String> knownSegments) {
+    return load(file, segmentsFile, knownSegments, SegmentSources.rules(segmentsFile));
   }
 
   /** The segment ids a segments file defines ({@code segments[].id}), without compiling its rules. */
@@ -233,12 +382,17 @@ public record DestinationsConfig(List<Destination> destinations) {
   /**
    * Loads and checks the file. Any problem is one line naming the file, line and column, and the key:
    * {@code Cannot load config: key 'destinations[1].purpose' must be one of ... (file conf/destinations.yaml, line 9,
-   * column 5)}; a segment {@code segmentsFile} does not define names both files.
+   * column 5)}; a segment {@code segmentsFile} does not define names both files; a mapped segment fed by a source
+   * whose label the destination refuses (following {@code rules}: segment id -> rule) names the destination, the
+   * segment, the source and the label.
    */
-  public static DestinationsConfig load(Path file, Path segmentsFile, Set<String> knownSegments) {
+  public static DestinationsConfig load(Path file, Path segmentsFile, Set<String> knownSegments, Map<String, String> rules) {
     JsonNode tree = Yaml.readTree(file);
     YamlPositions positions = YamlPositions.of(file);
     unknownKeys(tree, "", TOP_KEYS, file, positions);
+    if (tree.get("pressure") != null && tree.get("pressure").isObject()) {
+      unknownKeys(tree.get("pressure"), "pressure.", PRESSURE_KEYS, file, positions);
+    }
     JsonNode list = tree.get("destinations");
     if (list != null && list.isArray()) {
       for (int i = 0; i < list.size(); i++) {
@@ -266,8 +420,30 @@ public record DestinationsConfig(List<Destination> destinations) {
         unknownSegment(d.suppress().get(j), "destinations[" + i + "].suppress[" + j + "]", file, segmentsFile, knownSegments,
             positions);
       }
+      for (String s : named) {
+        refusedLabel(conf, d, s, "destinations[" + i + "].segments." + s, file, segmentsFile, rules, positions);
+      }
     }
     return conf;
+  }
+
+  /** A mapped segment fed by a source carrying a label the destination refuses is a load error. */
+  private static void refusedLabel(DestinationsConfig conf, Destination d, String segment, String key, Path file,
+      Path segmentsFile, Map<String, String> rules, YamlPositions positions) {
+    if (d.refuseLabels().isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, String> source : SegmentSources.of(segment, rules).entrySet()) {
+      for (String label : conf.sourceLabels().getOrDefault(source.getKey(), List.of())) {
+        if (d.refuseLabels().contains(label)) {
+          YamlPositions.Position p = positions.of(key);
+          throw new DmpException("Cannot load config: destination '" + d.id() + "' maps segment '" + segment
+              + "', fed by source '" + source.getKey() + "' (read by " + source.getValue() + " in " + segmentsFile + ") labelled '"
+              + label + "', a label the destination refuses (key '" + key + "', file " + file
+              + (p == null ? "" : ", " + p) + ")");
+        }
+      }
+    }
   }
 
   private static void unknownSegment(

@@ -39,6 +39,9 @@ public final class WorldGenerator {
         Day day = new Day(i, spec.start().plusDays(i));
         int from = landing.size();
         new DaySimulator(w, day).run();
+        if (i == 0) {
+          emptyOptOutList(landingDir, day);
+        }
         CrmFeed.write(w, day, truthDir);
         PartnerFeed.write(w, day);
         landing.closeAll();
@@ -94,6 +97,16 @@ public final class WorldGenerator {
   }
 
   /** Replaces a previous world: the generator owns out/landing and out/truth, nothing else under out. */
+  /**
+   * The global opt-out list the activate job requires (landing_root/opt_out/dt=D/opt_out.csv): nobody in the
+   * generated world has opted out, so the first day brings the list with its header only.
+   */
+  private static void emptyOptOutList(Path landingDir, Day day) throws IOException {
+    Path dir = landingDir.resolve("opt_out").resolve("dt=" + day.iso);
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("opt_out.csv"), "id_type,id_value\n");
+  }
+
   private static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;

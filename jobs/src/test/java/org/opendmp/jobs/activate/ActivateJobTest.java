@@ -36,7 +36,8 @@ import org.opendmp.jobs.testing.TableRows;
 /**
  * The activate job over two nights of a tiny lake: exact files of a full and two incremental destinations, manifests
  * that match the files, consent, control groups and suppressions honoured, incremental files that turn the first
- * night's audience into the second's, and a re-run that reproduces every byte and row.
+ * night's audience into the second's, the global opt-out list (a person joining it is removed), and a re-run that
+ * reproduces every byte and row.
  */
 class ActivateJobTest {
   static final LocalDate D1 = LocalDate.parse("2026-11-02");
@@ -46,8 +47,9 @@ class ActivateJobTest {
   static final DestinationsConfig CONF = new DestinationsConfig(List.of(
       new Destination("sms", "SMS partner", List.of("phone_sha256", "crm_id"), ordered("cars", "CAR", "carts", "CART"),
           "sms", null, "csv", "incremental", null, null, null, null),
+      // use case 1: postal mail for the car intenders SMS does not reach, with their nearest agency
       new Destination("postal", "Postal partner", List.of("crm_id"), ordered("cars", "CAR"), "postal", null, "csv", "full",
-          null, null, null, "postal_out"),
+          null, null, null, "postal_out", null, null, ordered("agency", "profile.nearest_agency"), "sms"),
       new Destination("dsp", "DSP", List.of("ad_cookie", "maid"), ordered("retarget", "1001"), "ads", List.of("buyers"), "aam",
           "incremental", "{destination}_{mode}_{iso_date}_{split}.tsv", 2, null, null)));
 
@@ -72,7 +74,8 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D1, TableRows.of(Tables.PROFILES,
         profile("P1", "sms"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
-    stats(D1);
+    stats(lake, D1);
+    optOut(lake, D1); // nobody yet
     run(D1);
     FIRST.putAll(files());
     // night 2: P1 withdraws sms consent (gives postal), P2 leaves carts, P4 gives sms consent and a phone, P6 no longer
@@ -85,9 +88,10 @@ class ActivateJobTest {
     lake.replaceDate(Tables.PROFILES, D2, TableRows.of(Tables.PROFILES,
         profile("P1", "postal"), profile("P2", "sms"), profile("P3", "sms", "postal"), profile("P4", "sms", "postal"),
         profile("P5", "ads"), profile("P6", "ads"), profile("P7", "ads")));
-    stats(D2);
+    stats(lake, D2);
+    optOut(lake, D2, "crm_id,C2"); // P2 joins the opt-out list: removed from sms although still a member with consent
     run(D2);
-    stats(D3);
+    stats(lake, D3);
     lake.replaceDate(Tables.PROFILES, D3, TableRows.of(Tables.PROFILES, profile("P1", "postal")));
     run(D3);
   }
@@ -100,8 +104,8 @@ class ActivateJobTest {
         phone_sha256,ph1,CAR,
         """);
     assertThat(FIRST.get("postal_out/postal/dt=2026-11-02/postal_full_20261102_001.csv")).isEqualTo("""
-        id_type,id,codes,removed_codes
-        crm_id,C4,CAR,
+        id_type,id,codes,removed_codes,agency
+        crm_id,C4,CAR,,AG-P4
         """);
     // split every 2 lines; P6 suppressed; ad cookies preferred to P5's maid
     assertThat(FIRST.get("dsp/dt=2026-11-02/dsp_incremental_2026-11-02_001.tsv")).isEqualTo("ac5a\t1001\t\nac5b\t1001\t\n");
@@ -113,20 +117,20 @@ class ActivateJobTest {
     Map<String, String> files = files();
     assertThat(files.get("sms/dt=2026-11-03/sms_incremental_20261103_001.csv")).isEqualTo("""
         id_type,id,codes,removed_codes
-        crm_id,C2,CAR,CART
+        crm_id,C2,,CAR|CART
         phone_sha256,ph1,,CAR
         phone_sha256,ph4,CAR,
         """);
+    // P4 now reached by SMS: no longer sent by post (fallback_for)
     assertThat(files.get("postal_out/postal/dt=2026-11-03/postal_full_20261103_001.csv")).isEqualTo("""
-        id_type,id,codes,removed_codes
-        crm_id,C1,CAR,
-        crm_id,C4,CAR,
+        id_type,id,codes,removed_codes,agency
+        crm_id,C1,CAR,,AG-P1
         """);
     assertThat(files.get("dsp/dt=2026-11-03/dsp_incremental_2026-11-03_001.tsv")).isEqualTo("ac6\t1001\t\nm7\t\t1001\n");
     assertThat(exportsLog(D2)).containsExactly(
         "dsp incremental [dsp_incremental_2026-11-03_001.tsv] rows=2 adds=1 removals=1 delivered",
-        "postal full [postal_full_20261103_001.csv] rows=2 adds=1 removals=0 delivered",
-        "sms incremental [sms_incremental_20261103_001.csv] rows=3 adds=1 removals=1 delivered");
+        "postal full [postal_full_20261103_001.csv] rows=1 adds=1 removals=1 delivered",
+        "sms incremental [sms_incremental_20261103_001.csv] rows=3 adds=1 removals=2 delivered");
   }
 
   @Test
@@ -191,12 +195,15 @@ class ActivateJobTest {
       Map<String, Row> profiles = new HashMap<>();
       lake.readDate(Tables.PROFILES, night).collectAsList().forEach(r -> profiles.put(r.getAs("person_id"), r));
       List<Row> sent = lake.readDate(Tables.AUDIENCE, night).collectAsList();
-      assertThat(sent).hasSize(night.equals(D1) ? 5 : 6);
+      assertThat(sent).hasSize(night.equals(D1) ? 5 : 4);
       for (Row r : sent) {
         String purpose = CONF.destination(r.getAs("destination")).purpose();
         Row p = profiles.get(r.<String>getAs("person_id"));
         assertThat(p.<Boolean>getAs("consent_" + purpose) && p.<Boolean>getAs("contactable_" + purpose)).as(r.toString()).isTrue();
         assertThat(r.<String>getAs("person_id")).isNotEqualTo("P3");
+        if (night.equals(D2)) {
+          assertThat(r.<String>getAs("person_id")).as("on the opt-out list").isNotEqualTo("P2");
+        }
       }
     }
     String all = String.join("\n", files().values());
@@ -225,10 +232,9 @@ class ActivateJobTest {
     // D3: segments ran and nobody qualified: a full destination delivers its header only, an incremental one
     // removes everybody it sent last
     Map<String, String> files = files();
-    assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes\n");
+    assertThat(files.get("postal_out/postal/dt=2026-11-22/postal_full_20261122_001.csv")).isEqualTo("id_type,id,codes,removed_codes,agency\n");
     assertThat(files.get("sms/dt=2026-11-22/sms_incremental_20261122_001.csv")).isEqualTo("""
         id_type,id,codes,removed_codes
-        crm_id,C2,,CAR
         phone_sha256,ph4,,CAR
         """);
     assertThat(files).containsKey("sms/dt=2026-11-22/_SUCCESS");
@@ -241,8 +247,19 @@ class ActivateJobTest {
     Activate.run(new JobContext("activate", lake, night), CONF, ONCE);
   }
 
+  /** The global opt-out list delivered that night (the whole list: header, then id_type,id_value lines). */
+  static void optOut(Lake lake, LocalDate night, String... lines) {
+    try {
+      Path dir = Path.of(lake.env().landingRoot(), OptOutList.SOURCE, "dt=" + night);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(OptOutList.FILE), OptOutList.HEADER + "\n" + String.join("\n", lines) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The segments job's mark that it ran for the night. */
-  static void stats(LocalDate night) {
+  static void stats(Lake lake, LocalDate night) {
     lake.replaceDate(Tables.SEGMENT_STATS, night, TableRows.of(Tables.SEGMENT_STATS, Map.of("segment_id", "cars", "members", 0L)));
   }
 
@@ -266,6 +283,7 @@ class ActivateJobTest {
   static Map<String, Object> profile(String person, String... purposes) {
     Map<String, Object> m = new HashMap<>();
     m.put("person_id", person);
+    m.put("nearest_agency", "AG-" + person);
     for (String p : DestinationsConfig.PURPOSES) {
       boolean yes = List.of(purposes).contains(p);
       m.put("consent_" + p, yes);

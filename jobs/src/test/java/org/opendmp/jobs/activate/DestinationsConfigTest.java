@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,10 @@ import org.opendmp.jobs.activate.DestinationsConfig.Mode;
 class DestinationsConfigTest {
   static final Path CONF = Path.of("..", "conf");
   static final Set<String> SEGMENTS = Set.of("car_intenders", "existing_customers", "vip");
+  static final Map<String, String> RULES = Map.of(
+      "car_intenders", "count(event = product_view, within 30d) >= 1 and partner.age_band is not null",
+      "existing_customers", "profile.is_customer",
+      "vip", "profile.vip or (score.rfm_monetary >= 5 and not segment.car_intenders)");
 
   static final String BASE = """
       destinations:
@@ -46,9 +51,19 @@ class DestinationsConfigTest {
     Destination dsp = conf.destination("dsp_retargeting");
     assertThat(dsp.suppress()).containsExactly("cart_abandoners_store_visit", "recent_purchasers");
     assertThat(dsp.formatKind()).isEqualTo(Format.AAM);
+    assertThat(dsp.deterministicOnly()).isFalse();
+    assertThat(sms.deterministicOnly()).isTrue();
     assertThat(dsp.spec(LocalDate.parse("2026-11-02")).fileName(1)).isEqualTo("dsp_retargeting_incremental_20261102_001.txt.gz");
     assertThat(conf.destination("social_acquisition").suppress()).containsExactly("existing_customers");
     assertThat(conf.destination("postal_partner").idTypes()).containsExactly("crm_id");
+    assertThat(conf.pressure().maxContacts7d()).isEqualTo(3);
+    assertThat(conf.priorityOrder()).containsExactly("sms_partner", "postal_partner", "social_acquisition", "dsp_retargeting");
+    assertThat(conf.sourceLabels()).containsEntry("partner", java.util.List.of("no_offsite_targeting"));
+    assertThat(dsp.refuseLabels()).containsExactly("no_offsite_targeting");
+    assertThat(conf.destination("postal_partner").fallbackFor()).isEqualTo("sms_partner");
+    assertThat(conf.destination("postal_partner").spec(LocalDate.parse("2026-11-02")).header())
+        .isEqualTo("id_type,id,codes,removed_codes,nearest_agency");
+    assertThat(sms.columns()).containsOnlyKeys("abandoned_product", "offer");
     // what dmp nightly calls before the first job writes
     new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
   }
@@ -60,6 +75,11 @@ class DestinationsConfigTest {
     assertThat(d.splitRows()).isEqualTo(1_000_000);
     assertThat(d.gzip()).isFalse();
     assertThat(d.suppress()).isEmpty();
+    assertThat(d.identity()).isEqualTo("deterministic");
+    assertThat(load(BASE + "    identity: probabilistic\n").destinations().get(0).deterministicOnly()).isFalse();
+    assertThatThrownBy(() -> load(BASE + "    identity: fuzzy\n"))
+        .hasMessageContaining("key 'destinations[0].identity' must be one of deterministic, probabilistic, got 'fuzzy'")
+        .hasMessageContaining("line 9, column 5");
     assertThat(d.spec(LocalDate.parse("2026-11-02")).fileName(2)).isEqualTo("sms_full_20261102_002.csv");
     assertThat(d.spec(LocalDate.parse("2026-11-02")).header()).isEqualTo("id_type,id,codes,removed_codes");
     assertThat(d.targetRoot("/x/exports")).isEqualTo("/x/exports");
@@ -75,7 +95,7 @@ class DestinationsConfigTest {
         .isInstanceOf(DmpException.class)
         .hasMessageContaining("unknown key 'destinations[0].purpose_typo'")
         .hasMessageContaining("destinations.yaml, line 9, column 5")
-        .hasMessageContaining("expected one of: file_template, format");
+        .hasMessageContaining("expected one of: columns, fallback_for, file_template, format");
     assertThatThrownBy(() -> load("colour: blue\n" + BASE))
         .hasMessageContaining("unknown key 'colour'").hasMessageContaining("line 1, column 1");
   }
@@ -123,11 +143,88 @@ class DestinationsConfigTest {
         .hasMessageContaining("key 'destinations[1].id' 'sms' is declared twice (first as destinations[0])");
   }
 
+  @Test
+  void thePressureCapIsCheckedAgainstTheDestinations() {
+    String two = BASE + BASE.substring(BASE.indexOf("  - id")).replace("id: sms", "id: post");
+    DestinationsConfig conf = load("pressure:\n  max_contacts_7d: 2\n  priority: [post]\n" + two);
+    assertThat(conf.pressure().maxContacts7d()).isEqualTo(2);
+    assertThat(conf.priorityOrder()).as("unlisted destinations after, in file order").containsExactly("post", "sms");
+    assertThat(load(BASE).pressure()).isNull();
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  priority: [post, fax]\n" + two))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'pressure.priority[1]' 'fax' is not a destination of this file (destinations: post, sms)")
+        .hasMessageContaining("line 3");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 0\n" + two))
+        .hasMessageContaining("key 'pressure.max_contacts_7d' must be between 1 and 1000, got 0").hasMessageContaining("line 2");
+    assertThatThrownBy(() -> load("pressure:\n  priority: [sms]\n" + two))
+        .hasMessageContaining("key 'pressure.max_contacts_7d' is required but missing");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  per_week: 3\n" + two))
+        .hasMessageContaining("unknown key 'pressure.per_week'").hasMessageContaining("line 3, column 3");
+    assertThatThrownBy(() -> load("pressure:\n  max_contacts_7d: 2\n  priority: [sms, post, sms]\n" + two))
+        .hasMessageContaining("key 'pressure.priority[2]' repeats the destination 'sms'");
+  }
+
+  @Test
+  void aDestinationRefusingALabelOfASourceFeedingItsSegmentIsRefused() {
+    String labels = "source_labels:\n  partner: [no_offsite_targeting, no_pii_combination]\n  event: []\n";
+    String refusing = "    refuse_labels: [no_offsite_targeting]\n";
+    assertThatThrownBy(() -> load(labels + BASE + refusing))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("destination 'sms' maps segment 'car_intenders', fed by source 'partner' (read by car_intenders in")
+        .hasMessageContaining("labelled 'no_offsite_targeting', a label the destination refuses")
+        .hasMessageContaining("key 'destinations[0].segments.car_intenders'")
+        .hasMessageContaining("line 9, column 7");
+    // through a segment reference
+    assertThatThrownBy(() -> load(labels + BASE.replace("car_intenders: CAR", "vip: VIP") + refusing))
+        .hasMessageContaining("destination 'sms' maps segment 'vip', fed by source 'partner' (read by vip -> segment.car_intenders in");
+    // a segment no labelled source feeds, or a label nobody carries, loads
+    assertThat(load(labels + BASE.replace("car_intenders: CAR", "existing_customers: CUST") + refusing).destinations()).hasSize(1);
+    assertThat(load(labels + BASE + "    refuse_labels: [no_modelling]\n").destinations().get(0).refuseLabels())
+        .containsExactly("no_modelling");
+    assertThat(load(BASE + refusing).sourceLabels()).isEmpty();
+    assertThatThrownBy(() -> load("source_labels:\n  crm: [no_pii_combination]\n" + BASE))
+        .hasMessageContaining("key 'source_labels.crm' is not a source segments read (expected one of partner, trait, score,")
+        .hasMessageContaining("line 2");
+    assertThatThrownBy(() -> load(BASE + "    refuse_labels: [No Offsite]\n"))
+        .hasMessageContaining("key 'destinations[0].refuse_labels[0]' must be a lower snake_case label, got 'No Offsite'");
+  }
+
+  @Test
+  void aFallbackNamesAnotherDestinationSendingItsSegments() {
+    String post = BASE.substring(BASE.indexOf("  - id")).replace("id: sms", "id: post").replace("purpose: sms", "purpose: postal");
+    DestinationsConfig conf = load(BASE + post + "    fallback_for: sms\n");
+    assertThat(conf.destination("post").fallbackFor()).isEqualTo("sms");
+    assertThat(conf.destination("sms").fallbackFor()).isNull();
+    assertThatThrownBy(() -> load(BASE + post + "    fallback_for: fax\n"))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'destinations[1].fallback_for' 'fax' is not another destination of this file")
+        .hasMessageContaining("line 16");
+    assertThatThrownBy(() -> load(BASE + post.replace("car_intenders: CAR", "vip: VIP") + "    fallback_for: sms\n"))
+        .hasMessageContaining("key 'destinations[1].fallback_for' segment 'vip' of 'post' is not sent to 'sms'");
+    assertThatThrownBy(() -> load(BASE + "    fallback_for: post\n" + post + "    fallback_for: sms\n"))
+        .hasMessageContaining("key 'destinations[0].fallback_for' 'post' is itself a fallback (of 'sms'): chains are not supported");
+  }
+
+  @Test
+  void extraColumnsAreChecked() {
+    Destination d = load(BASE + "    columns:\n      agency: profile.nearest_agency\n      offer: \"'CART10'\"\n").destinations().get(0);
+    assertThat(d.columns()).containsExactly(Map.entry("agency", "profile.nearest_agency"), Map.entry("offer", "'CART10'"));
+    assertThatThrownBy(() -> load(BASE + "    columns:\n      agency: profile.agency\n"))
+        .hasMessageContaining("key 'destinations[0].columns.agency' 'agency' is not a column of gold.profiles")
+        .hasMessageContaining("line 10");
+    assertThatThrownBy(() -> load(BASE + "    columns:\n      product: trait.last_sku\n"))
+        .hasMessageContaining("key 'destinations[0].columns.product' must be profile.<column>, trait.<trait>_<N>d or a quoted");
+    assertThatThrownBy(() -> load(BASE + "    columns:\n      codes: \"'X'\"\n"))
+        .hasMessageContaining("key 'destinations[0].columns.codes' must be a lower snake_case column name other than id_type");
+    assertThatThrownBy(() -> load(BASE.replace("format: csv", "format: aam") + "    columns:\n      offer: \"'X'\"\n"))
+        .hasMessageContaining("key 'destinations[0].columns' extra columns need format csv");
+  }
+
   private DestinationsConfig load(String yaml) {
     try {
       Path file = tmp.resolve("destinations.yaml");
       Files.writeString(file, yaml);
-      return DestinationsConfig.load(file, tmp.resolve("segments.yaml"), SEGMENTS);
+      return DestinationsConfig.load(file, tmp.resolve("segments.yaml"), SEGMENTS, RULES);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
