@@ -26,7 +26,8 @@ import org.opendmp.jobs.JobContext;
 /**
  * {@code traits}: the night's events become per-person partial aggregates (gold.person_daily, the night only),
  * then gold.traits for the night: the persons touched tonight (new partials, a partial leaving a window, a
- * merge) are recomputed from the partials of the longest window, everybody else is carried from the previous
+ * merge) are rolled from their previous row and the edge nights' partials ({@link TraitRolls}), the window being
+ * read only for the (person, trait) pairs the roll cannot decide; everybody else is carried from the previous
  * night's row. See README "Traits" for what a night reads.
  */
 public final class Traits implements Job {
