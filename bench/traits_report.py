@@ -62,7 +62,7 @@ if reruns:
     # counts of the last warm re-run: the first pass may come from an older build (a world extended or re-run)
     r1, rl = warm(1)[-1], warm(last["night"])[-1]
     for key, label in [("events", "events of the night"), ("person_daily_rows", "partials written (gold.person_daily)"),
-                       ("persons_touched", "persons touched"), ("persons_rolled", "persons rolled (no window read)"),
+                       ("persons_touched", "persons touched"), ("persons_rolled", "persons rolled from the previous row"),
                        ("persons_rescanned", "persons recomputed whole"),
                        ("person_traits_scanned", "(person, trait) pairs whose window is read"),
                        ("persons_carried", "persons carried from the previous night"),
