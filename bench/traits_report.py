@@ -22,6 +22,11 @@ for line in open(log):
 first, last = nights[0], nights[-1]
 
 
+def scanned(n):
+    # builds before the roll read every touched person's window: person_daily_rows_read
+    return n.get("person_daily_rows_scanned", n.get("person_daily_rows_read", 0))
+
+
 def warm(night):
     """The re-runs after the first: the first of each night pays the JVM and Spark warm-up."""
     runs = reruns[night]
@@ -54,11 +59,15 @@ if reruns:
     p("| traits job, seconds (first pass; night 1 also creates the tables) | %.2f | %.2f | %.2fx |" % (first["traits_seconds"], last["traits_seconds"], last["traits_seconds"] / first["traits_seconds"]))
     b1, bl = med(1, "input_bytes"), med(last["night"], "input_bytes")
     p("| bytes read by its tasks (MiB) | %.2f | %.2f | %.2fx |" % (mib(b1), mib(bl), bl / max(b1, 1)))
+    # counts of the last warm re-run: the first pass may come from an older build (a world extended or re-run)
+    r1, rl = warm(1)[-1], warm(last["night"])[-1]
     for key, label in [("events", "events of the night"), ("person_daily_rows", "partials written (gold.person_daily)"),
-                       ("persons_touched", "persons touched"), ("persons_recomputed", "persons recomputed"),
+                       ("persons_touched", "persons touched"), ("persons_rolled", "persons rolled from the previous row"),
+                       ("persons_rescanned", "persons recomputed whole"),
+                       ("person_traits_scanned", "(person, trait) pairs whose window is read"),
                        ("persons_carried", "persons carried from the previous night"),
-                       ("person_daily_rows_read", "partials read for the windows"), ("traits_rows", "gold.traits rows written")]:
-        a, b = (rows_out(first), rows_out(last)) if key == "traits_rows" else (first.get(key, 0), last.get(key, 0))
+                       ("person_daily_rows_scanned", "partials aggregated for the windows"), ("traits_rows", "gold.traits rows written")]:
+        a, b = (rows_out(r1), rows_out(rl)) if key == "traits_rows" else (r1.get(key, 0), rl.get(key, 0))
         p("| %s | %s | %s | %s |" % (label, format(a, ","), format(b, ","), "%.2fx" % (b / a) if a else "-"))
 p("")
 p("## Every night (first pass)")
@@ -69,13 +78,14 @@ for n in nights:
     p("| %d | %s | %.1f | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s |" % (
         n["night"], n["date"], n["upstream_seconds"], n["traits_seconds"], mib(n["input_bytes"]), format(n["events"], ","),
         format(n["person_daily_rows"], ","), format(n["persons_touched"], ","), format(n["persons_recomputed"], ","),
-        format(n["persons_carried"], ","), format(n["person_daily_rows_read"], ","), format(rows_out(n), ",")))
+        format(n["persons_carried"], ","), format(scanned(n), ","), format(rows_out(n), ",")))
 p("")
 p("## Re-runs")
 p("")
-p("| night | seconds | MiB read |")
-p("|---|---|---|")
+p("| night | seconds | MiB read | rolled | recomputed whole | pairs scanned | partials aggregated |")
+p("|---|---|---|---|---|---|---|")
 for night in sorted(reruns):
     for r in reruns[night]:
-        p("| %d | %.2f | %.2f |" % (night, r["traits_seconds"], mib(r["input_bytes"])))
+        p("| %d | %.2f | %.2f | %s | %s | %s | %s |" % (night, r["traits_seconds"], mib(r["input_bytes"]), r.get("persons_rolled", "-"),
+                                                    r.get("persons_rescanned", "-"), r.get("person_traits_scanned", "-"), format(scanned(r), ",")))
 print("\n".join(out))

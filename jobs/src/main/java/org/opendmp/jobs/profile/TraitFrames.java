@@ -197,11 +197,20 @@ public final class TraitFrames {
       leaving = leaving.or(col("run_date").equalTo(lit(date.minusDays(w))).and(col("trait").isin(names.toArray())));
     }
     Dataset<Row> active = edges.where(leaving).select("person_id");
+    return active.unionByName(rescanned(previous, aliases, conf)).distinct();
+  }
+
+  /**
+   * The persons whose previous row cannot be rolled forward (their windows are recomputed from the partials):
+   * the survivor of a person of the previous row that was absorbed, and persons whose previous row was computed
+   * with another conf_version. Output: {@code person_id}, distinct.
+   */
+  public static Dataset<Row> rescanned(Dataset<Row> previous, Dataset<Row> aliases, TraitsConfig conf) {
     Dataset<Row> absorbed =
         previous.select("person_id").join(aliases, previous.col("person_id").equalTo(aliases.col("old_person_id")))
             .select(aliases.col("person_id"));
     Dataset<Row> stale = resolve(previous.where(not(col("conf_version").equalTo(lit(conf.version())))).select("person_id"), aliases);
-    return active.unionByName(absorbed).unionByName(stale).distinct();
+    return absorbed.unionByName(stale).distinct();
   }
 
   /**

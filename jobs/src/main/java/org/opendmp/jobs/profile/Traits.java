@@ -1,5 +1,6 @@
 package org.opendmp.jobs.profile;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
@@ -25,7 +26,8 @@ import org.opendmp.jobs.JobContext;
 /**
  * {@code traits}: the night's events become per-person partial aggregates (gold.person_daily, the night only),
  * then gold.traits for the night: the persons touched tonight (new partials, a partial leaving a window, a
- * merge) are recomputed from the partials of the longest window, everybody else is carried from the previous
+ * merge) are rolled from their previous row and the edge nights' partials ({@link TraitRolls}), the window being
+ * read only for the (person, trait) pairs the roll cannot decide; everybody else is carried from the previous
  * night's row. See README "Traits" for what a night reads.
  */
 public final class Traits implements Job {
@@ -61,23 +63,46 @@ public final class Traits implements Job {
     ctx.stage("persons touched tonight");
     Dataset<Row> previous = lake.readDate(Tables.TRAITS, date.minusDays(1));
     boolean full = previous.isEmpty();
-    Dataset<Row> touched = null;
     if (!full) {
-      Dataset<Row> edges = TraitFrames.resolve(
-          lake.read(Tables.PERSON_DAILY).where(col("run_date").isin(TraitFrames.edgeNights(date, conf).toArray())), aliases);
-      touched = TraitFrames.touched(edges, previous, aliases, date, conf).persist(StorageLevel.MEMORY_AND_DISK());
+      previous = previous.localCheckpoint(); // read by touched, the roll and the carry: read once
     }
-
-    ctx.stage(full ? "every person's windows (no row for the previous night)" : "windows of the touched persons");
     Observed scanned = new Observed("traits_partials_scanned");
-    Dataset<Row> window = TraitFrames.resolve(scanned.count(
-        lake.read(Tables.PERSON_DAILY).where(col("run_date").between(lit(date.minusDays(longest - 1L)), lit(date)))), aliases);
-    if (!full) {
-      window = window.join(touched, window.col("person_id").equalTo(touched.col("person_id")), "left_semi");
-    }
-    Dataset<Row> tonight = TraitFrames.windows(window, date, conf);
-    if (!full) {
-      tonight = tonight.unionByName(TraitFrames.carry(previous, touched, aliases, conf));
+    long scannedRows = -1; // the full recompute counts through the observation
+    Dataset<Row> window = TraitFrames.resolve(
+        lake.read(Tables.PERSON_DAILY).where(col("run_date").between(lit(date.minusDays(longest - 1L)), lit(date))), aliases);
+    Dataset<Row> tonight;
+    Map<String, Object> rolling = new LinkedHashMap<>();
+    Dataset<Row> touched = null;
+    if (full) {
+      ctx.stage("every person's windows (no row for the previous night)");
+      tonight = TraitFrames.windows(scanned.count(window), date, conf);
+    } else {
+      // edges and touched are read by several stages below: checkpointed so that each is computed once
+      Dataset<Row> edges = TraitFrames.resolve(
+          lake.read(Tables.PERSON_DAILY).where(col("run_date").isin(TraitFrames.edgeNights(date, conf).toArray())), aliases).localCheckpoint();
+      touched = TraitFrames.touched(edges, previous, aliases, date, conf).localCheckpoint();
+
+      ctx.stage("roll the touched persons' windows from the previous row and the edge nights");
+      Dataset<Row> rescan = TraitFrames.rescanned(previous, aliases, conf);
+      Dataset<Row> rolled = TraitRolls.roll(touched.join(rescan, "person_id", "left_anti"), previous, edges, date, conf).localCheckpoint();
+      Dataset<Row> recompute = rescan.unionByName(TraitRolls.unsure(rolled, edges, date, conf)).distinct().localCheckpoint();
+      rolled = rolled.join(recompute, "person_id", "left_anti");
+      Dataset<Row> pairs = TraitRolls.scanPairs(rolled).localCheckpoint();
+
+      ctx.stage("read the window for the persons and traits the roll cannot decide");
+      Dataset<Row> read = window.join(recompute.withColumn("whole", lit(true)), "person_id", "left")
+          .join(pairs.withColumn("pair", lit(true)), new String[] {"person_id", "trait"}, "left")
+          .where(coalesce(col("whole"), col("pair"), lit(false))).drop("pair");
+      // nothing undecided (a quiet night): the window's files are not even listed
+      read = (recompute.isEmpty() && pairs.isEmpty() ? read.limit(0) : read).localCheckpoint();
+      scannedRows = read.count();
+      Dataset<Row> recomputed = TraitFrames.windows(read.where(col("whole").isNotNull()).drop("whole"), date, conf);
+      Dataset<Row> pairValues = TraitFrames.windows(read.where(col("whole").isNull()).drop("whole"), date, conf);
+      tonight = TraitRolls.assemble(rolled, pairValues, date, conf).unionByName(recomputed)
+          .unionByName(TraitFrames.carry(previous, touched, aliases, conf));
+      rolling.put("persons_rolled", rolled.select("person_id").distinct().count());
+      rolling.put("persons_rescanned", recompute.count());
+      rolling.put("person_traits_scanned", pairs.count());
     }
     tonight = tonight.persist(StorageLevel.MEMORY_AND_DISK());
 
@@ -108,8 +133,8 @@ public final class Traits implements Job {
     details.put("persons_touched", full ? rows : touched.count());
     details.put("persons_recomputed", recomputed);
     details.put("persons_carried", rows - recomputed);
-    details.put("person_daily_nights_read", longest);
-    details.put("person_daily_rows_read", scanned.rows());
+    details.putAll(rolling);
+    details.put("person_daily_rows_scanned", full ? scanned.rows() : scannedRows);
     details.put("merge_aliases", aliases.count());
     details.put("traits", conf.traits().size());
     details.put("keys", conf.keys().size());

@@ -24,8 +24,9 @@ import org.opendmp.jobs.run.JobRunner;
  * traits job's tasks read (Spark task input metrics).
  *
  * <p>{@code TraitsBench --landing DIR --work DIR --conf DIR --start DATE --days N [--repeat K] [--partitions P]
- * [--rerun-only true]}: with {@code --rerun-only}, the N nights are already in the lake and only the re-runs of
- * nights 1 and N are measured.
+ * [--rerun-only true] [--from F]}: with {@code --rerun-only}, the N nights are already in the lake and only the
+ * re-runs of nights 1 and N are measured; with {@code --from F}, nights 1..F-1 are already in the lake (a run stopped
+ * early) and the nights run from F on.
  */
 public final class TraitsBench {
   private TraitsBench() {}
@@ -70,7 +71,8 @@ public final class TraitsBench {
     JobSpec traits = JobRegistry.byName("traits");
     // --rerun-only true: the nights are already in the lake (a previous run stopped early): only the re-runs
     boolean rerunOnly = Boolean.parseBoolean(a.getOrDefault("rerun-only", "false"));
-    for (int n = 0; n < days && !rerunOnly; n++) {
+    int from = Integer.parseInt(a.getOrDefault("from", "1"));
+    for (int n = from - 1; n < days && !rerunOnly; n++) {
       LocalDate date = start.plusDays(n);
       double upstreamSeconds = 0;
       for (JobRunner.Outcome o : JobRunner.runAll(upstream, lake, date, s -> { })) {
