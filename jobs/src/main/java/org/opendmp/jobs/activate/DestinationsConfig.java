@@ -357,7 +357,29 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */
   public static DestinationsConfig load(EnvConfig env) {
     Path segmentsFile = env.conf("segments.yaml");
-    return load(env.conf("destinations.yaml"), segmentsFile, segmentIds(segmentsFile));
+    Path file = env.conf("destinations.yaml");
+    DestinationsConfig conf = load(file, segmentsFile, segmentIds(segmentsFile));
+    requireTraits(conf, file, org.opendmp.jobs.profile.TraitsConfig.load(env.conf("traits.yaml")).keys().keySet());
+    return conf;
+  }
+
+  /**
+   * A {@code trait.<key>} extra column must name a key conf/traits.yaml publishes: an unknown one would send empty
+   * fields to the partner every night.
+   */
+  static void requireTraits(DestinationsConfig conf, Path file, Set<String> traitKeys) {
+    YamlPositions positions = YamlPositions.of(file);
+    for (int i = 0; i < conf.destinations().size(); i++) {
+      for (Map.Entry<String, String> c : conf.destinations().get(i).columns().entrySet()) {
+        String trait = c.getValue().startsWith("trait.") ? c.getValue().substring(6) : null;
+        if (trait != null && !traitKeys.contains(trait)) {
+          String key = "destinations[" + i + "].columns." + c.getKey();
+          YamlPositions.Position p = positions.of(key);
+          throw new DmpException("Cannot load config: key '" + key + "' reads trait '" + trait
+              + "', which conf/traits.yaml does not publish (file " + file + (p == null ? "" : ", " + p) + ")");
+        }
+      }
+    }
   }
 
   /** As {@link #load(Path, Path, Set, Map)}, with the rules of {@code segmentsFile}. */

@@ -214,6 +214,10 @@ class DestinationsConfigTest {
         .hasMessageContaining("line 10");
     assertThatThrownBy(() -> load(BASE + "    columns:\n      product: trait.last_sku\n"))
         .hasMessageContaining("key 'destinations[0].columns.product' must be profile.<column>, trait.<trait>_<N>d or a quoted");
+    DestinationsConfig unknownTrait = load(BASE + "    columns:\n      product: trait.last_sku_7d\n");
+    assertThatThrownBy(() -> DestinationsConfig.requireTraits(unknownTrait, tmp.resolve("destinations.yaml"), Set.of("last_abandoned_sku_7d")))
+        .hasMessageContaining("key 'destinations[0].columns.product' reads trait 'last_sku_7d', which conf/traits.yaml does not publish")
+        .hasMessageContaining("line 10");
     assertThatThrownBy(() -> load(BASE + "    columns:\n      codes: \"'X'\"\n"))
         .hasMessageContaining("key 'destinations[0].columns.codes' must be a lower snake_case column name other than id_type");
     assertThatThrownBy(() -> load(BASE.replace("format: csv", "format: aam") + "    columns:\n      offer: \"'X'\"\n"))

@@ -61,6 +61,8 @@ class TraitsRollTest {
   static TraitsConfig conf;
   static Lake lake;
   static Dataset<Row> allEvents;
+  /** Every night's partials computed from its raw events alone, with run_date. */
+  static Dataset<Row> allPartials;
   static Dataset<Row> graph;
   static final Map<LocalDate, RunSummary> SUMMARIES = new TreeMap<>();
   static final Map<LocalDate, Dataset<Row>> PUBLISHED = new TreeMap<>();
@@ -124,14 +126,19 @@ class TraitsRollTest {
             "cookie", identifier, sku, category, null, null, amount, null, null, null, false, null, "test", night));
       }
       events.addAll(tonight);
-      Dataset<Row> frame = SharedSpark.spark().createDataFrame(tonight, Tables.EVENTS.schema());
-      lake.replaceDate(Tables.EVENTS, night, frame);
-      if (night.isBefore(ROLL.minusDays(1))) {
-        // no traits row before R-1: only the night's partials, as the job's first stage writes them
-        lake.replaceDate(Tables.PERSON_DAILY, night, TraitFrames.daily(TraitFrames.personEvents(frame, graph), conf));
-      }
     }
+    // one write per table, not one per night: the job reads only the night's events, and no traits row exists
+    // before R-1, only the partials of the earlier nights, as the job's first stage writes them
     allEvents = SharedSpark.spark().createDataFrame(events, Tables.EVENTS.schema()).localCheckpoint();
+    lake.overwrite(Tables.EVENTS, allEvents);
+    Dataset<Row> partials = null;
+    for (LocalDate n : eventNights()) {
+      Dataset<Row> p = TraitFrames.daily(TraitFrames.personEvents(allEvents.where(col("run_date").equalTo(lit(n))), graph), conf)
+          .withColumn("run_date", lit(n));
+      partials = partials == null ? p : partials.unionByName(p);
+    }
+    allPartials = partials.localCheckpoint();
+    lake.overwrite(Tables.PERSON_DAILY, allPartials.where(col("run_date").lt(lit(ROLL.minusDays(1)))));
     for (int k = -1; k < ROLLED_NIGHTS; k++) {
       LocalDate night = ROLL.plusDays(k);
       SUMMARIES.put(night, Traits.run(new JobContext("traits", lake, night), conf));
@@ -143,15 +150,10 @@ class TraitsRollTest {
     return lake.readDate(Tables.TRAITS, night).select("person_id", "numbers", "texts", "times", "conf_version");
   }
 
-  /** From scratch: one partial per person and load night from the raw events, windows rolled once. */
+  /** From scratch: the partials of every load night up to this one, computed from the raw events, windows rolled once. */
   static Dataset<Row> bruteForce(LocalDate night) {
-    Dataset<Row> partials = null;
-    for (LocalDate n : eventNights().headSet(night, true)) {
-      Dataset<Row> p = TraitFrames.daily(TraitFrames.personEvents(allEvents.where(col("run_date").equalTo(lit(n))), graph), conf)
-          .withColumn("run_date", lit(n));
-      partials = partials == null ? p : partials.unionByName(p);
-    }
-    return TraitFrames.windows(partials, night, conf).select("person_id", "numbers", "texts", "times", "conf_version");
+    return TraitFrames.windows(allPartials.where(col("run_date").leq(lit(night))), night, conf)
+        .select("person_id", "numbers", "texts", "times", "conf_version");
   }
 
   @Test
