@@ -74,7 +74,7 @@ public final class JobRegistry {
           new JobSpec("segments", "segment",
               "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",
-                  "gold.segment_events", "gold.segment_membership"),
+                  "gold.lookalike_scores", "gold.segment_events", "gold.segment_membership"),
               List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new),
           new JobSpec("activate", "activate",
               "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions; full or incremental) to"
