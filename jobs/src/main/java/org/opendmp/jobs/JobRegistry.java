@@ -14,6 +14,7 @@ import org.opendmp.jobs.ingest.IngestIdsync;
 import org.opendmp.jobs.ingest.IngestPartnerData;
 import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
+import org.opendmp.jobs.lookalike.Lookalike;
 import org.opendmp.jobs.ops.Maintenance;
 import org.opendmp.jobs.profile.Profiles;
 import org.opendmp.jobs.profile.Traits;
@@ -66,10 +67,15 @@ public final class JobRegistry {
               List.of("gold.profiles"), Profiles::new),
           new JobSpec("scores", "score", "RFM quintiles, rule-plan points, marketing pressure and propensity to purchase (conf/scores.yaml)",
               List.of("gold.traits", "gold.profiles"), List.of("gold.scores", "gold.model_reports"), Scores::new),
+          new JobSpec("lookalike", "lookalike",
+              "Look-alike models (conf/lookalike.yaml): trained on the previous night's seed segment, every eligible person scored,"
+                  + " reports with held-out AUC, lift and the reach/accuracy table",
+              List.of("gold.profiles", "gold.traits", "gold.scores", "gold.segment_membership"),
+              List.of("gold.lookalike_scores", "gold.model_reports"), Lookalike::new),
           new JobSpec("segments", "segment",
               "Daily event counts, segment rules (conf/segments.yaml), membership with TTL and control groups, stats",
               List.of("silver.events", "identity.id_graph", "identity.person_merges", "gold.profiles", "gold.traits", "gold.scores",
-                  "gold.segment_events", "gold.segment_membership"),
+                  "gold.lookalike_scores", "gold.segment_events", "gold.segment_membership"),
               List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new),
           new JobSpec("activate", "activate",
               "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions, global opt-out list,"

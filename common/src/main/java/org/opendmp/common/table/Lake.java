@@ -130,6 +130,23 @@ public final class Lake {
         .save(path(t));
   }
 
+  /**
+   * Replaces the rows of the run_date partition that match {@code where} (a SQL condition on the table's columns)
+   * with the frame, atomically; the other rows of the night stay. For tables several jobs write a night of
+   * (gold.model_reports: the scores job's propensity row, the lookalike job's rows). Every row of the frame must
+   * match the condition (Delta refuses the write otherwise).
+   */
+  public void replaceDateWhere(TableDef t, LocalDate date, String where, Dataset<Row> rows) {
+    requireByRunDate(t);
+    ensure(t);
+    conform(t, rows.withColumn("run_date", functions.lit(date)))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", "run_date = DATE'" + date + "' AND (" + where + ")")
+        .save(path(t));
+  }
+
   /** Replaces the whole table (for small current-state tables rebuilt each night). */
   public void overwrite(TableDef t, Dataset<Row> rows) {
     ensure(t);

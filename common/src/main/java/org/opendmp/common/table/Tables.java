@@ -285,11 +285,29 @@ public final class Tables {
               Zone.GOLD,
               "model_reports",
               "one row per model and night it was trained (or refused): how it was trained and how good it is",
-              "model STRING, status STRING COMMENT 'trained | refused', message STRING,"
+              "model STRING COMMENT 'propensity | lookalike.<model_id>', status STRING COMMENT 'trained | refused | skipped', message STRING,"
                   + " train_from DATE, train_to DATE, test_from DATE, test_to DATE,"
                   + " train_rows BIGINT, test_rows BIGINT, positives BIGINT, auc DOUBLE,"
                   + " calibration ARRAY<STRUCT<bucket:INT,predicted:DOUBLE,observed:DOUBLE,n:BIGINT>>,"
-                  + " features ARRAY<STRING>, run_date DATE",
+                  + " features ARRAY<STRING> COMMENT 'model inputs (look-alike: most important first)',"
+                  + " metrics MAP<STRING,DOUBLE> COMMENT 'look-alike: seed_size, population_size, holdout_size, recall_top_1pct,"
+                  + " lift_top_10pct, importance:<feature>, reach_<N>_min_percentile... (null for propensity)',"
+                  + " reach ARRAY<STRUCT<step:INT,top_percent:DOUBLE,min_percentile:DOUBLE,reach:BIGINT,recall:DOUBLE,lift:DOUBLE>>"
+                  + " COMMENT 'look-alike: 21 rows from the most accurate (top 1%) to the widest reach (everyone eligible)',"
+                  + " run_date DATE",
+              "run_date"));
+  public static final TableDef LOOKALIKE_SCORES =
+      register(
+          TableDef.of(
+              Zone.GOLD,
+              "lookalike_scores",
+              "one row per eligible person, look-alike model and night (conf/lookalike.yaml; seed members left out when the"
+                  + " model excludes the seed)",
+              "person_id STRING, model_id STRING COMMENT 'lookalike.<model_id> in segment rules',"
+                  + " score DOUBLE COMMENT 'probability of resembling the seed (0..1)',"
+                  + " percentile DOUBLE COMMENT 'percent_rank of the score among the model''s scored persons x 100 (100 = most alike)',"
+                  + " rank BIGINT COMMENT '1 = most alike (ties broken by person_id): rank <= N is a reach of N persons',"
+                  + " run_date DATE",
               "run_date"));
   public static final TableDef SEGMENT_EVENTS =
       register(

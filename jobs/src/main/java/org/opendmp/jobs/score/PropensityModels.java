@@ -188,6 +188,6 @@ final class PropensityModels {
   private static Row report(LocalDate date, String status, String message, Split s, long trainRows, long testRows, long positives, Double auc,
       List<Row> calibration, List<String> features) {
     return RowFactory.create(MODEL, status, message, s.trainFrom(), s.trainTo(), s.testFrom(), s.testTo(), trainRows, testRows,
-        positives, auc, calibration, features, date);
+        positives, auc, calibration, features, null, null, date);
   }
 }

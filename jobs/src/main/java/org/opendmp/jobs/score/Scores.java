@@ -79,7 +79,8 @@ public final class Scores implements Job {
     ctx.stage("publish");
     lake.replaceDate(Tables.SCORES, date, scores);
     if (report != null) {
-      lake.replaceDate(Tables.MODEL_REPORTS, date, lake.spark().createDataFrame(List.of(report), Tables.MODEL_REPORTS.schema()));
+      // only the propensity row: the lookalike job writes its own rows of the night
+      lake.replaceDateWhere(Tables.MODEL_REPORTS, date, "model = '" + PropensityModels.MODEL + "'", lake.spark().createDataFrame(List.of(report), Tables.MODEL_REPORTS.schema()));
     }
 
     Map<String, Object> details = new LinkedHashMap<>();

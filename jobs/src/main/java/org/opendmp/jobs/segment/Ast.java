@@ -108,7 +108,7 @@ public final class Ast {
   public record EventCount(EventFilter filter, Window window, Sequence sequence, Op op, long value, int pos)
       implements Expr {}
 
-  /** {@code kind.name}. */
+  /** {@code kind.name}; for look-alike refs the name is {@code <model_id>.<field>}. */
   public record Ref(RefKind kind, String name, int pos) {
     /** As written: {@code trait.product_views_30d}. */
     public String text() {
@@ -121,7 +121,9 @@ public final class Ast {
     SCORE("score"),
     PROFILE("profile"),
     PARTNER("partner"),
-    SEGMENT("segment");
+    SEGMENT("segment"),
+    /** {@code lookalike.<model_id>.<score|percentile|rank>}: gold.lookalike_scores of the night */
+    LOOKALIKE("lookalike");
 
     private final String word;
 

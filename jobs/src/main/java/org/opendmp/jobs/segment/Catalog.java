@@ -19,6 +19,7 @@ import java.util.TreeSet;
  * @param eventTypes the values of {@code event = ...} in event filters (silver.events event_type)
  * @param eventFields the other fields an event filter may test, each with its known values (empty: any value);
  *     each is a column of the daily event-count table
+ * @param lookalikeModels {@code lookalike.<model_id>.<field>}: the model ids of conf/lookalike.yaml
  */
 public record Catalog(
     Map<String, ValueType> traits,
@@ -27,12 +28,25 @@ public record Catalog(
     Set<String> partnerCategories,
     Set<String> partnerCodes,
     Set<String> eventTypes,
-    Map<String, Set<String>> eventFields) {
+    Map<String, Set<String>> eventFields,
+    Set<String> lookalikeModels) {
 
   /** The filter field that stands for event_type. */
   public static final String EVENT_FIELD = "event";
 
+  /** A catalog without look-alike models. */
+  public Catalog(Map<String, ValueType> traits, Map<String, ValueType> scores, Map<String, ValueType> profile,
+      Set<String> partnerCategories, Set<String> partnerCodes, Set<String> eventTypes, Map<String, Set<String>> eventFields) {
+    this(traits, scores, profile, partnerCategories, partnerCodes, eventTypes, eventFields, Set.of());
+  }
+
+  /** The same catalog with these look-alike model ids. */
+  public Catalog withLookalikeModels(Set<String> ids) {
+    return new Catalog(traits, scores, profile, partnerCategories, partnerCodes, eventTypes, eventFields, ids);
+  }
+
   public Catalog {
+    lookalikeModels = sortedSet(lookalikeModels);
     traits = sorted(traits);
     scores = sorted(scores);
     profile = sorted(profile);

@@ -58,9 +58,12 @@ public final class KnownNames {
   /** The partner taxonomy categories rules may name ({@code partner.<category>}). */
   public static final Set<String> PARTNER_CATEGORIES = Set.of("age_band", "csp", "region", "interest");
 
-  /** The catalog of the shipped conf (the trait names of the shipped conf/traits.yaml). */
+  /** The model ids of the shipped conf/lookalike.yaml ({@code lookalike.<id>.<field>}). */
+  public static final Set<String> LOOKALIKE_MODELS = Set.of("lal_purchasers");
+
+  /** The catalog of the shipped conf (the trait names of the shipped conf/traits.yaml, its look-alike models). */
   public static Catalog catalog() {
-    return new Catalog(traits(), scores(), profile(), PARTNER_CATEGORIES, Set.of(), eventTypes(), eventFields());
+    return new Catalog(traits(), scores(), profile(), PARTNER_CATEGORIES, Set.of(), eventTypes(), eventFields()).withLookalikeModels(LOOKALIKE_MODELS);
   }
 
   /** The catalog of a night: the traits of the traits config the night runs with, every key with its type. */

@@ -80,7 +80,7 @@ public final class RuleCompiler {
 
   /** The input-frame column of a ref: {@code trait__product_views_30d}, {@code segment__vip}. */
   public static String column(Ref ref) {
-    return ref.kind().word() + "__" + ref.name();
+    return ref.kind().word() + "__" + ref.name().replace(".", "__");
   }
 
   private String expr(Expr e) {
@@ -123,6 +123,14 @@ public final class RuleCompiler {
           throw unknown(ref, "partner category", catalog.partnerCategories());
         }
         yield ValueType.TEXT_LIST;
+      }
+      case LOOKALIKE -> {
+        String model = ref.name().substring(0, ref.name().indexOf('.'));
+        if (!catalog.lookalikeModels().contains(model)) {
+          throw new RuleError("unknown look-alike model '" + model + "'" + suggest(model, catalog.lookalikeModels())
+              + " (models of conf/lookalike.yaml)", ref.pos());
+        }
+        yield ValueType.NUMBER;
       }
       case SEGMENT -> {
         if (!segmentIds.contains(ref.name())) {

@@ -26,6 +26,9 @@ import org.opendmp.jobs.segment.Ast.Window;
  * case-insensitive; names are not. Throws {@link RuleError} at the first problem, with its position.
  */
 public final class RuleParser {
+  /** The values a look-alike model publishes per person (gold.lookalike_scores columns). */
+  public static final java.util.List<String> LOOKALIKE_FIELDS = java.util.List.of("score", "percentile", "rank");
+
   private static final String CONDITION =
       "a condition (trait.<name>, score.<name>, profile.<name>, partner.<category>, segment.<id>, count(...),"
           + " has_partner_segment(...), not, or '(')";
@@ -151,11 +154,20 @@ public final class RuleParser {
     }
     if (kind == null) {
       throw new RuleError(
-          "unknown reference '" + kindWord.text() + ".' (expected trait., score., profile., partner. or segment.)",
+          "unknown reference '" + kindWord.text() + ".' (expected trait., score., profile., partner., segment. or lookalike.)",
           kindWord.pos());
     }
     next(); // the dot
     Token name = expect(Kind.WORD, "a name after '" + kindWord.text() + ".'");
+    if (kind == RefKind.LOOKALIKE) {
+      // lookalike.<model_id>.<field>: a model publishes several values
+      expect(Kind.DOT, "'.' and a field after 'lookalike." + name.text() + "' (" + String.join(", ", LOOKALIKE_FIELDS) + ")");
+      Token field = expect(Kind.WORD, "a field after 'lookalike." + name.text() + ".' (" + String.join(", ", LOOKALIKE_FIELDS) + ")");
+      if (!LOOKALIKE_FIELDS.contains(field.text())) {
+        throw new RuleError("unknown look-alike field '" + field.text() + "' (expected " + String.join(", ", LOOKALIKE_FIELDS) + ")", field.pos());
+      }
+      return new Ref(kind, name.text() + "." + field.text(), kindWord.pos());
+    }
     return new Ref(kind, name.text(), kindWord.pos());
   }
 

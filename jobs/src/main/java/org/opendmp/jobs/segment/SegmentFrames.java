@@ -146,6 +146,17 @@ public final class SegmentFrames {
    */
   public static Dataset<Row> input(
       Dataset<Row> profiles, Dataset<Row> traits, Dataset<Row> scores, Dataset<Row> aggregates, CompiledSegments segments) {
+    return input(profiles, traits, scores, null, aggregates, segments);
+  }
+
+  /**
+   * {@link #input} with gold.lookalike_scores of the night ({@code person_id, model_id, score, percentile, rank}; null
+   * when no rule reads one): {@code lookalike__<model_id>__<field>}, null for persons the model did not score
+   * (not eligible, in its excluded seed, or the model skipped tonight), so a rule on it is false for them.
+   */
+  public static Dataset<Row> input(Dataset<Row> profiles, Dataset<Row> traits, Dataset<Row> scores, Dataset<Row> lookalike,
+      Dataset<Row> aggregates, CompiledSegments segments) {
+    List<Column> fromLookalike = new ArrayList<>();
     List<Column> fromProfiles = new ArrayList<>(List.of(col("person_id")));
     List<Column> fromTraits = new ArrayList<>(List.of(col("person_id")));
     List<Column> fromScores = new ArrayList<>();
@@ -167,6 +178,10 @@ public final class SegmentFrames {
         fromTraits.add(col(map).getItem(ref).as(name));
       } else if (name.startsWith("score__")) {
         fromScores.add(max(when(col("score").equalTo(ref), col("value"))).as(name));
+      } else if (name.startsWith("lookalike__")) {
+        String model = ref.substring(0, ref.lastIndexOf("__"));
+        String field = ref.substring(ref.lastIndexOf("__") + 2);
+        fromLookalike.add(max(when(col("model_id").equalTo(model), col(field))).as(name));
       } else {
         throw new IllegalArgumentException("no source for input column " + name);
       }
@@ -178,8 +193,18 @@ public final class SegmentFrames {
     Dataset<Row> t = traits.select(fromTraits.toArray(Column[]::new));
     Dataset<Row> persons = p.select("person_id").union(t.select("person_id")).union(s.select("person_id"))
         .union(aggregates.select("person_id")).distinct();
-    return persons.join(p, "person_id", "left").join(t, "person_id", "left").join(s, "person_id", "left")
+    Dataset<Row> out = persons.join(p, "person_id", "left").join(t, "person_id", "left").join(s, "person_id", "left")
         .join(aggregates, "person_id", "left");
+    if (fromLookalike.isEmpty()) {
+      return out;
+    }
+    if (lookalike == null) {
+      throw new IllegalArgumentException("rules read look-alike scores but none were given");
+    }
+    // a look-alike score alone does not make a person: the scored are profiles of the night, already in persons
+    Dataset<Row> l = lookalike.groupBy(col("person_id"))
+        .agg(fromLookalike.get(0), fromLookalike.subList(1, fromLookalike.size()).toArray(Column[]::new));
+    return out.join(l, "person_id", "left");
   }
 
   /**

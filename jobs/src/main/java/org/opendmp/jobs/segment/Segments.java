@@ -44,7 +44,17 @@ public final class Segments implements Job {
 
   /** conf/segments.yaml compiled against the traits of conf/traits.yaml: every name and type checked. */
   static CompiledSegments rules(EnvConfig env) {
-    return SegmentRules.load(env.conf("segments.yaml"), KnownNames.catalog(TraitsConfig.load(env.conf("traits.yaml"))));
+    TraitsConfig traits = TraitsConfig.load(env.conf("traits.yaml"));
+    return SegmentRules.load(env.conf("segments.yaml"), KnownNames.catalog(traits).withLookalikeModels(lookalikeModels(env)));
+  }
+
+  /** The model ids of conf/lookalike.yaml (none when the file is absent: lookalike.<id> refs are then unknown). */
+  static java.util.Set<String> lookalikeModels(EnvConfig env) {
+    if (!java.nio.file.Files.exists(env.conf("lookalike.yaml"))) {
+      return java.util.Set.of();
+    }
+    return org.opendmp.jobs.lookalike.Lookalike.conf(env).models().stream()
+        .map(org.opendmp.jobs.lookalike.LookalikeConfig.Model::id).collect(java.util.stream.Collectors.toSet());
   }
 
   /** The night with explicit rules (tests). */
@@ -72,7 +82,9 @@ public final class Segments implements Job {
     Dataset<Row> aggregates = SegmentFrames.eventAggregates(daily, date, segments.eventAggregates());
 
     ctx.stage("rules");
-    Dataset<Row> input = SegmentFrames.input(profiles, traits, scores, aggregates, segments);
+    // gold.lookalike_scores may hold no row for a model tonight (skipped): its rules are then false, not an error
+    Dataset<Row> lookalike = lake.readDate(Tables.LOOKALIKE_SCORES, date);
+    Dataset<Row> input = SegmentFrames.input(profiles, traits, scores, lookalike, aggregates, segments);
     SegmentFrames.checkInput(input.schema(), segments);
     Dataset<Row> qualified = SegmentFrames.qualify(input, segments).localCheckpoint();
 

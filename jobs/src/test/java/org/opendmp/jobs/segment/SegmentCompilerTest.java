@@ -199,7 +199,7 @@ class SegmentCompilerTest {
     CompiledSegments c = SegmentRules.load(Path.of("../conf/segments.yaml"), KnownNames.catalog());
     assertThat(c.ordered().stream().map(CompiledSegment::id)).containsExactlyInAnyOrder(
         "car_intenders", "cart_abandoners_store_visit", "callcenter_browsed", "existing_customers", "vip",
-        "retargeting_candidates", "recent_purchasers", "high_propensity_prospects");
+        "retargeting_candidates", "recent_purchasers", "high_propensity_prospects", "purchaser_lookalikes");
     List<String> order = c.ordered().stream().map(CompiledSegment::id).toList();
     assertThat(order.indexOf("recent_purchasers")).isLessThan(order.indexOf("retargeting_candidates"));
     assertThat(order.indexOf("existing_customers")).isLessThan(order.indexOf("high_propensity_prospects"));

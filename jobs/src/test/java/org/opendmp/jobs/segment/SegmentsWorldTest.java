@@ -82,9 +82,13 @@ class SegmentsWorldTest {
         "recent_purchasers", "retargeting_candidates", "high_propensity_prospects");
     // the propensity model needs weeks of history (conf/scores.yaml history_days + horizon_days): three nights
     // train nothing, so no one has score.propensity_percentile yet and the prospects segment stays empty
-    assertThat(lake.read(Tables.MODEL_REPORTS).where("status = 'trained'").count()).isZero();
+    assertThat(lake.read(Tables.MODEL_REPORTS).where("model = 'propensity' AND status = 'trained'").count()).isZero();
     assertThat(sizes.get("high_propensity_prospects")).isZero();
     sizes.remove("high_propensity_prospects");
+    // the look-alike audience needs a seed night with min_seed_size members before it (conf/lookalike.yaml): in three
+    // nights it may be skipped; its quality is measured in LookalikeWorldTest
+    assertThat(sizes).containsKey("purchaser_lookalikes");
+    sizes.remove("purchaser_lookalikes");
     sizes.forEach((segment, members) -> assertThat(members).as(segment).isPositive());
   }
 
