@@ -428,7 +428,7 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
     try {
       conf = Yaml.convert(tree, DestinationsConfig.class, marker);
     } catch (DmpException e) {
-      YamlPositions.Position p = positions.of(pathOf(e.getCause()));
+      YamlPositions.Position p = positions.of(YamlPositions.pathOf(e.getCause()));
       String where = "file " + file + (p == null ? "" : ", " + p);
       throw new DmpException(e.getMessage().replace(marker, where), e.getCause());
     }
@@ -476,25 +476,6 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
           + segmentsFile + " does not define (file " + file + (p == null ? "" : ", " + p) + "; known segments: "
           + String.join(", ", new TreeSet<>(known)) + ")");
     }
-  }
-
-  /** The YAML path of a conversion error, including the key a record's {@link ConfigError} names. */
-  private static String pathOf(Throwable cause) {
-    if (!(cause instanceof com.fasterxml.jackson.databind.JsonMappingException m)) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    if (m instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException && m.getCause() instanceof ConfigError c) {
-      sb.append(sb.length() == 0 ? "" : ".").append(c.key());
-    }
-    return sb.toString();
   }
 
   private static void unknownKeys(JsonNode node, String prefix, List<String> known, Path file, YamlPositions positions) {

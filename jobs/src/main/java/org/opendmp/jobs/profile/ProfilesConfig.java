@@ -213,7 +213,7 @@ public record ProfilesConfig(
     try {
       return Yaml.convert(tree, ProfilesConfig.class, marker);
     } catch (DmpException e) {
-      YamlPositions.Position p = positions.of(TraitsConfig.pathOf(e.getCause()));
+      YamlPositions.Position p = positions.of(YamlPositions.pathOf(e.getCause()));
       String where = "file " + file + (p == null ? "" : ", " + p);
       throw new DmpException(e.getMessage().replace(marker, where), e.getCause());
     }

@@ -1,7 +1,5 @@
 package org.opendmp.jobs.profile;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -230,7 +228,7 @@ public record TraitsConfig(List<Trait> traits) {
     try {
       return Yaml.convert(tree, TraitsConfig.class, marker);
     } catch (DmpException e) {
-      YamlPositions.Position p = positions.of(pathOf(e.getCause()));
+      YamlPositions.Position p = positions.of(YamlPositions.pathOf(e.getCause()));
       String where = "file " + file + (p == null ? "" : ", " + p);
       throw new DmpException(e.getMessage().replace(marker, where), e.getCause());
     }
@@ -270,25 +268,6 @@ public record TraitsConfig(List<Trait> traits) {
         }
       }
     }
-  }
-
-  /** The dotted path of the key a load error is about, as {@link YamlPositions} spells it. */
-  static String pathOf(Throwable cause) {
-    if (!(cause instanceof JsonMappingException m)) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : m.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    if (m instanceof ValueInstantiationException && m.getCause() instanceof ConfigError c) {
-      sb.append(sb.length() == 0 ? "" : ".").append(c.key());
-    }
-    return sb.toString();
   }
 
   // ---- fields and filters ----

@@ -67,6 +67,66 @@ public final class YamlPositions {
     return null;
   }
 
+  /** "file F, line L, column C" of a key path (the file alone when the path has no position). */
+  public String location(java.nio.file.Path file, String path) {
+    Position p = of(path);
+    return "file " + file + (p == null ? "" : ", " + p);
+  }
+
+  /**
+   * Unknown keys are refused before the records are built, at their own line and column (Jackson would first
+   * complain about the required key a misspelling leaves missing). The known keys of a record are its components,
+   * in snake_case; lists of records are checked item by item.
+   */
+  public void refuseUnknownKeys(com.fasterxml.jackson.databind.JsonNode node, Class<?> type, String path, java.nio.file.Path file) {
+    if (!type.isRecord() || node == null || !node.isObject()) {
+      return;
+    }
+    Map<String, java.lang.reflect.RecordComponent> known = new java.util.TreeMap<>();
+    for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+      known.put(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT), c);
+    }
+    for (var it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+      String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+      java.lang.reflect.RecordComponent c = known.get(e.getKey());
+      if (c == null) {
+        throw new org.opendmp.common.DmpException("Cannot load config: unknown key '" + p + "' (" + location(file, p)
+            + "; expected one of: " + String.join(", ", known.keySet()) + ")");
+      }
+      if (java.util.List.class.isAssignableFrom(c.getType()) && e.getValue().isArray()) {
+        java.lang.reflect.Type item = ((java.lang.reflect.ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
+        for (int i = 0; i < e.getValue().size(); i++) {
+          if (item instanceof Class<?> k) {
+            refuseUnknownKeys(e.getValue().get(i), k, p + "[" + i + "]", file);
+          }
+        }
+      } else {
+        refuseUnknownKeys(e.getValue(), c.getType(), p, file);
+      }
+    }
+  }
+
+  /** The dotted path of the key a conversion error is about, including the key a record's ConfigError names. */
+  public static String pathOf(Throwable cause) {
+    if (!(cause instanceof com.fasterxml.jackson.databind.JsonMappingException m)) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    if (m instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException
+        && m.getCause() instanceof org.opendmp.common.config.ConfigError c) {
+      sb.append(sb.length() == 0 ? "" : ".").append(c.key());
+    }
+    return sb.toString();
+  }
+
   private static void walk(JsonParser p, String path, Map<String, Position> out) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_OBJECT) {

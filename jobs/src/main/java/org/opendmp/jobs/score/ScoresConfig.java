@@ -1,15 +1,9 @@
 package org.opendmp.jobs.score;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,13 +294,13 @@ public record ScoresConfig(Rfm rfm, List<Plan> plans, Pressure pressure, Propens
   public static ScoresConfig load(Path file, TraitsConfig traits) {
     JsonNode tree = Yaml.readTree(file);
     YamlPositions positions = YamlPositions.of(file);
-    unknownKeys(tree, ScoresConfig.class, "", file, positions);
+    positions.refuseUnknownKeys(tree, ScoresConfig.class, "", file);
     String marker = "\u0001where\u0001";
     ScoresConfig conf;
     try {
       conf = Yaml.convert(tree, ScoresConfig.class, marker);
     } catch (DmpException e) {
-      throw new DmpException(e.getMessage().replace(marker, location(file, positions, pathOf(e.getCause()))), e.getCause());
+      throw new DmpException(e.getMessage().replace(marker, positions.location(file, YamlPositions.pathOf(e.getCause()))), e.getCause());
     }
     conf.check(traits.keys(), file, positions);
     return conf;
@@ -363,64 +357,7 @@ public record ScoresConfig(Rfm rfm, List<Plan> plans, Pressure pressure, Propens
   }
 
   private static DmpException error(String path, String problem, Path file, YamlPositions positions) {
-    return new DmpException("Cannot load config: key '" + path + "' " + problem + " (" + location(file, positions, path) + ")");
+    return new DmpException("Cannot load config: key '" + path + "' " + problem + " (" + positions.location(file, path) + ")");
   }
 
-  private static String location(Path file, YamlPositions positions, String path) {
-    YamlPositions.Position p = positions.of(path);
-    return "file " + file + (p == null ? "" : ", " + p);
-  }
-
-  /**
-   * Unknown keys are refused before the records are built, at their own line and column (Jackson would first
-   * complain about the required key a misspelling leaves missing). The known keys are the record components,
-   * in snake_case.
-   */
-  private static void unknownKeys(JsonNode node, Class<?> type, String path, Path file, YamlPositions positions) {
-    if (!type.isRecord() || node == null || !node.isObject()) {
-      return;
-    }
-    Map<String, RecordComponent> known = new TreeMap<>();
-    for (RecordComponent c : type.getRecordComponents()) {
-      known.put(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT), c);
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-      RecordComponent c = known.get(e.getKey());
-      if (c == null) {
-        throw new DmpException("Cannot load config: unknown key '" + p + "' (" + location(file, positions, p) + "; expected one of: "
-            + String.join(", ", known.keySet()) + ")");
-      }
-      if (List.class.isAssignableFrom(c.getType()) && e.getValue().isArray()) {
-        Type item = ((ParameterizedType) c.getGenericType()).getActualTypeArguments()[0];
-        for (int i = 0; i < e.getValue().size(); i++) {
-          if (item instanceof Class<?> k) {
-            unknownKeys(e.getValue().get(i), k, p + "[" + i + "]", file, positions);
-          }
-        }
-      } else {
-        unknownKeys(e.getValue(), c.getType(), p, file, positions);
-      }
-    }
-  }
-
-  /** The dotted path of the key a load error is about, as {@link YamlPositions} spells it. */
-  private static String pathOf(Throwable cause) {
-    if (!(cause instanceof JsonMappingException m)) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : m.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    if (m instanceof ValueInstantiationException && m.getCause() instanceof ConfigError c) {
-      sb.append(sb.length() == 0 ? "" : ".").append(c.key());
-    }
-    return sb.toString();
-  }
 }
