@@ -50,6 +50,7 @@ public final class NightReport {
     feeds(h, lake, date);
     identity(h, lake, date);
     segments(h, lake, date);
+    models(h, lake, date);
     deliveries(h, lake, date);
     return h.append("</body></html>\n").toString();
   }
@@ -235,6 +236,47 @@ public final class NightReport {
           .append("<td style=\"text-align:left\">").append(Svg.escape(String.join(", ", top))).append("</td></tr>\n");
     }
     h.append("<h3>Adds and drops tonight</h3>\n").append(Svg.bars(moves, List.of("adds", "drops"))).append('\n').append(t).append("</table>\n");
+  }
+
+  // ---- models ----
+
+  /**
+   * gold.model_reports of the night: every model trained, refused or skipped, with its AUC; for each look-alike
+   * model, its lift and the reach/accuracy table (recall of the held-out seed against the share of people taken).
+   */
+  private static void models(StringBuilder h, Lake lake, LocalDate date) {
+    h.append("<h2>Models</h2>\n");
+    List<Row> reports = lake.read(Tables.MODEL_REPORTS).where(col("run_date").equalTo(lit(date))).orderBy("model").collectAsList();
+    if (reports.isEmpty()) {
+      h.append("<p>No model trained or refused this night (gold.model_reports).</p>\n");
+      return;
+    }
+    StringBuilder t = new StringBuilder("<table><tr><th>model</th><th>status</th><th>AUC</th><th>lift top 10%</th><th>seed</th>"
+        + "<th>population</th><th>message</th></tr>\n");
+    StringBuilder charts = new StringBuilder();
+    for (Row r : reports) {
+      String model = r.getAs("model");
+      Map<String, Double> metrics = r.isNullAt(r.fieldIndex("metrics")) ? Map.of()
+          : scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, Double>>getAs("metrics"));
+      Double auc = r.getAs("auc");
+      Double lift = metrics.get("lift_top_10pct");
+      t.append("<tr><td>").append(Svg.escape(model)).append("</td><td>").append(Svg.escape(r.getAs("status"))).append("</td>")
+          .append(auc == null ? "<td></td>" : String.format(Locale.ROOT, "<td>%.3f</td>", auc))
+          .append(lift == null ? "<td></td>" : String.format(Locale.ROOT, "<td>%.2f</td>", lift))
+          .append(cell(metrics.get("seed_size"))).append(cell(metrics.get("population_size")))
+          .append("<td style=\"text-align:left\">").append(Svg.escape(r.getAs("message"))).append("</td></tr>\n");
+      if (!r.isNullAt(r.fieldIndex("reach")) && r.<scala.collection.Seq<Row>>getAs("reach").size() > 0) {
+        List<Row> steps = scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Seq<Row>>getAs("reach"));
+        List<String> x = steps.stream().map(s -> Svg.number(s.<Double>getAs("top_percent")) + "%").toList();
+        Map<String, List<Double>> recall = Map.of("recall of the held-out seed", steps.stream().map(s -> s.<Double>getAs("recall")).toList());
+        charts.append("<h3>").append(Svg.escape(model)).append(": reach and accuracy</h3>\n<p class=\"note\">From the most accurate (top ")
+            .append(x.get(0)).append(", ").append(Svg.number(steps.get(0).<Long>getAs("reach"))).append(" people, lift ")
+            .append(String.format(Locale.ROOT, "%.2f", steps.get(0).<Double>getAs("lift"))).append(") to the widest reach (")
+            .append(Svg.number(steps.get(steps.size() - 1).<Long>getAs("reach"))).append(" people).</p>\n")
+            .append(Svg.lines(x, recall, true)).append('\n');
+      }
+    }
+    h.append(t).append("</table>\n").append(charts);
   }
 
   // ---- deliveries ----

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,15 @@ class NightReportTest {
     lake.replaceDate(Tables.EXPORTS, D2, TableRows.of(Tables.EXPORTS,
         Map.of("destination", "sms_partner", "mode", "incremental", "files", java.util.List.of("sms_001.csv", "sms_002.csv"), "rows", 12L,
             "adds", 4L, "removals", 2L, "checksum", "ab", "target", "/x/sms_partner/dt=2026-11-03", "status", "delivered")));
+    List<org.apache.spark.sql.Row> reach = new java.util.ArrayList<>(); // step, top_percent, min_percentile, reach, recall, lift
+    for (int step = 0; step < 21; step++) {
+      double top = step == 0 ? 1 : step * 5;
+      reach.add(org.apache.spark.sql.RowFactory.create(step, top, 100 - top, (long) (10 * top), Math.min(1.0, top / 40), Math.max(1.0, 4 - top / 10)));
+    }
+    lake.replaceDate(Tables.MODEL_REPORTS, D2, TableRows.of(Tables.MODEL_REPORTS,
+        Map.of("model", "lookalike.lal_purchasers", "status", "trained", "message", "trained on 120 seed persons", "auc", 0.871,
+            "metrics", Map.of("lift_top_10pct", 3.25, "seed_size", 120.0, "population_size", 1000.0), "reach", reach),
+        Map.of("model", "propensity", "status", "refused", "message", "12 positives < min_positives 100")));
     html = NightReport.html(lake, D2);
   }
 
@@ -71,6 +81,10 @@ class NightReportTest {
     assertThat(html).contains("Tonight: 1,100 persons", "car_intenders", "vip 3", "<td>0.500</td>");
     assertThat(html).contains("<title>CRM customers with a cookie 2026-11-03: 22.00%</title>");
     assertThat(html).contains("<td>sms_partner</td><td>incremental</td><td>12</td><td>4</td><td>2</td><td>2</td><td>delivered</td>");
+    // models: the look-alike's quality and its reach/accuracy chart; the refused propensity model with its reason
+    assertThat(html).contains("<h2>Models</h2>", "<td>lookalike.lal_purchasers</td><td>trained</td><td>0.871</td><td>3.25</td><td>120</td><td>1,000</td>",
+        "<td>propensity</td><td>refused</td><td></td><td></td>", "12 positives &lt; min_positives 100",
+        "<h3>lookalike.lal_purchasers: reach and accuracy</h3>", "From the most accurate (top 1%, 10 people, lift 3.90)");
   }
 
   @Test
@@ -84,6 +98,6 @@ class NightReportTest {
   void aNightWithoutRunsSaysSo() {
     String empty = NightReport.html(lake, D1.minusDays(5));
     assertThat(empty).contains("No job ran for this night", "No quality results for this night", "No segment statistics (gold.segment_stats)",
-        "Nothing delivered this night");
+        "Nothing delivered this night", "No model trained or refused this night");
   }
 }
