@@ -54,7 +54,7 @@ public final class Lake {
    */
   public void ensure(TableDef t) {
     String location = path(t);
-    String key = System.identityHashCode(spark) + " " + t.fullName();
+    String key = System.identityHashCode(spark) + " " + t.fullName() + " " + t.schema().hashCode();
     if (location.equals(ENSURED.get(key))) {
       return; // already checked in this session: keeps reads cheap
     }
@@ -68,12 +68,32 @@ public final class Lake {
           .partitionedBy(t.partitionBy().toArray(new String[0]))
           .location(location)
           .execute();
-    } else if (!location.equals(catalogLocation(t))) {
-      // Not registered, or registered at another lake_root (the env changed): point the name here.
-      spark.sql("DROP TABLE IF EXISTS " + t.fullName());
-      spark.sql("CREATE TABLE " + t.fullName() + " USING delta LOCATION '" + location + "'");
+    } else {
+      addMissingColumns(t, location);
+      if (!location.equals(catalogLocation(t))) {
+        // Not registered, or registered at another lake_root (the env changed): point the name here.
+        spark.sql("DROP TABLE IF EXISTS " + t.fullName());
+        spark.sql("CREATE TABLE " + t.fullName() + " USING delta LOCATION '" + location + "'");
+      }
     }
     ENSURED.put(key, location);
+  }
+
+  /**
+   * A table written by an earlier version of OpenDMP gains the columns declared since (nullable, at the end; Delta
+   * matches written columns by name), so an upgrade needs no manual migration and keeps every row already
+   * committed. A column whose type changed is not migrated: the next write fails naming it.
+   */
+  private void addMissingColumns(TableDef t, String location) {
+    java.util.Set<String> have = new java.util.HashSet<>(Arrays.asList(DeltaTable.forPath(spark, location).toDF().columns()));
+    List<String> missing = Arrays.stream(t.schema().fields()).filter(f -> !have.contains(f.name()))
+        .map(f -> "`" + f.name() + "` " + f.dataType().sql()
+            + (f.getComment().isDefined() ? " COMMENT '" + f.getComment().get().replace("\\", "\\\\").replace("'", "\\'") + "'" : ""))
+        .toList();
+    if (!missing.isEmpty()) {
+      spark.sql("ALTER TABLE delta.`" + location + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+      org.slf4j.LoggerFactory.getLogger(Lake.class).info("{}: added the columns declared since it was created: {}", t.fullName(), missing);
+    }
   }
 
   /** The location the catalog holds for the table's name, or null when the name is unknown. */

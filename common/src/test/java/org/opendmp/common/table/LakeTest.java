@@ -52,6 +52,24 @@ class LakeTest {
     assertThat(d).anyMatch(r -> r.getString(0).equals("trait") && "the trait name of conf/traits.yaml".equals(r.getString(2)));
   }
 
+  /** Upgrading OpenDMP: a table created before a column was declared gains it, and keeps its rows. */
+  @Test
+  void anExistingTableGainsTheColumnsDeclaredSince() {
+    Lake lake = SharedSpark.freshLake();
+    TableDef before = TableDef.of(Zone.OPS, "evolving", "one row per test", "a STRING, run_date DATE", "run_date");
+    TableDef after = TableDef.of(Zone.OPS, "evolving", "one row per test",
+        "a STRING, b ARRAY<STRUCT<x:INT,y:DOUBLE>> COMMENT 'added later: x and y', run_date DATE", "run_date");
+    lake.replaceDate(before, D1, lake.spark().sql("SELECT 'old' AS a"));
+    lake.replaceDate(after, D2, lake.spark().sql("SELECT 'new' AS a, array(named_struct('x', 1, 'y', 2.0D)) AS b"));
+    java.util.List<Row> rows = lake.read(after).orderBy("run_date").collectAsList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).<String>getAs("a")).isEqualTo("old");
+    assertThat(rows.get(0).isNullAt(rows.get(0).fieldIndex("b"))).isTrue();
+    assertThat(rows.get(1).<scala.collection.Seq<Row>>getAs("b").apply(0).<Integer>getAs("x")).isEqualTo(1);
+    assertThat(lake.spark().sql("DESCRIBE TABLE ops.evolving").collectAsList())
+        .anyMatch(r -> r.getString(0).equals("b") && "added later: x and y".equals(r.getString(2)));
+  }
+
   @Test
   void replaceDateIsIdempotentAndLeavesOtherDatesAlone() {
     Lake lake = SharedSpark.freshLake();
