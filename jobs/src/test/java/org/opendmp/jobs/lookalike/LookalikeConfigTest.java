@@ -54,8 +54,9 @@ class LookalikeConfigTest {
     assertThat(m.populationKind()).isEqualTo(LookalikeConfig.Population.PROSPECTS);
     assertThat(conf.sources().partnerSegments()).containsExactly("no_modelling");
     java.util.List<String> features = LookalikeConfig.knownFeatures(m, traits);
-    assertThat(features).contains("trait.product_views_30d", "trait.cart_adds_7d", "score.engagement", "profile.age")
+    assertThat(features).contains("trait.product_views_30d", "trait.cart_adds_7d", "profile.age")
         .noneMatch(f -> f.contains("purchase") || f.contains("revenue") || f.contains("order") || f.startsWith("score.rfm")
+            || f.equals("score.engagement") // the engagement plan gives points for a purchase
             || f.startsWith("score.propensity") || f.equals("profile.is_customer"));
   }
 
