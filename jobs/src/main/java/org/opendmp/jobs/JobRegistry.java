@@ -79,10 +79,10 @@ public final class JobRegistry {
               List.of("gold.segment_events", "gold.segment_membership", "gold.segment_stats"), Segments::new),
           new JobSpec("activate", "activate",
               "Partner deliveries of conf/destinations.yaml (consent, control groups, suppressions, global opt-out list,"
-                  + " pressure cap, identity strictness, routing; full or incremental) to export_root with manifest.json"
-                  + " and _SUCCESS, logged in activation.exports",
+                  + " pressure cap, identity strictness, routing; full or incremental; the CRM feedback) to export_root with"
+                  + " manifest.json and _SUCCESS, logged in activation.exports",
               List.of("gold.segment_membership", "gold.segment_stats", "gold.profiles", "identity.id_graph", "silver.id_links",
-                  "gold.scores", "gold.traits", "activation.audience", "activation.exports"),
+                  "gold.scores", "gold.traits", "silver.events", "activation.audience", "activation.exports"),
               List.of("activation.audience", "activation.exports"), Activate::new),
           new JobSpec("maintenance", "maintenance",
               "Retention (conf/maintenance.yaml), compaction and Z-ordering of the night's partitions, vacuum, expired deliveries",

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -90,23 +91,35 @@ public final class Activate implements Job {
         ? ActivationFrames.deterministicIds(graph, lake.read(Tables.ID_LINKS)).localCheckpoint() : null;
     Dataset<Row> traits = conf.destinations().stream().anyMatch(d -> d.columns().values().stream().anyMatch(v -> v.startsWith("trait.")))
         ? lake.readDate(Tables.TRAITS, date) : null;
+    Dataset<Row> feedback = crmFeedback(lake, conf, date, graph);
+    Dataset<Row> scores = feedback == null ? null : lake.readDate(Tables.SCORES, date);
     Dataset<Row> all = null;
+    Dataset<Row> crm = null; // the CRM feedback tells our own CRM: no partner contact, so outside the pressure cap
     for (Destination d : conf.destinations()) {
       Dataset<Row> ids = d.deterministicOnly() ? deterministic : graph;
       Dataset<Row> audience = ActivationFrames.audience(membership, profiles, ids, optedOut, d);
-      Dataset<Row> tagged = ActivationFrames.withColumns(audience, profiles, traits, d).withColumn("destination", lit(d.id()));
-      all = all == null ? tagged : all.unionByName(tagged);
+      Dataset<Row> tagged = ActivationFrames.withColumns(audience, profiles, traits, d);
+      if (d.crm() != null) {
+        tagged = CrmFeedbackFrames.withFeedback(tagged, profiles, scores, feedback, d).withColumn("destination", lit(d.id()));
+        crm = crm == null ? tagged : crm.unionByName(tagged);
+      } else {
+        tagged = tagged.withColumn("destination", lit(d.id()));
+        all = all == null ? tagged : all.unionByName(tagged);
+      }
     }
-    all = ActivationFrames.routed(all, conf.destinations());
     Map<String, LocalDate> previous = previousDeliveries(lake, date);
     long beforeCap = 0;
-    if (conf.pressure() != null) {
-      ctx.stage("pressure cap");
-      all = all.localCheckpoint();
-      beforeCap = all.count();
-      all = PressureFrames.capped(all, previousAudiences(lake, previous), pastContacts(lake, date),
-          conf.pressure().maxContacts7d(), conf.priorityOrder());
+    if (all != null) {
+      all = ActivationFrames.routed(all, conf.destinations());
+      if (conf.pressure() != null) {
+        ctx.stage("pressure cap");
+        all = all.localCheckpoint();
+        beforeCap = all.count();
+        all = PressureFrames.capped(all, previousAudiences(lake, previous), pastContacts(lake, date, crmIds(conf)),
+            conf.pressure().maxContacts7d(), conf.priorityOrder());
+      }
     }
+    all = all == null ? crm : crm == null ? all : all.unionByName(crm);
     all = all.localCheckpoint(); // one pass for every destination; read again per delivery and for the tables
     Map<String, Dataset<Row>> audiences = new LinkedHashMap<>();
     for (Destination d : conf.destinations()) {
@@ -148,6 +161,9 @@ public final class Activate implements Job {
     lake.replaceDate(Tables.EXPORTS, date, lake.spark().createDataFrame(log, Tables.EXPORTS.schema()));
 
     Map<String, Object> details = new LinkedHashMap<>();
+    if (feedback != null) {
+      feedback.unpersist();
+    }
     details.put("opt_out", Map.of("list", optOutFile.toString(), "persons", optedOutPersons));
     if (conf.pressure() != null) {
       details.put("pressure", Map.of("max_contacts_7d", conf.pressure().maxContacts7d(), "held_back", beforeCap - rows));
@@ -175,7 +191,7 @@ public final class Activate implements Job {
         : lake.readDate(Tables.AUDIENCE, previousNight).where(col("destination").equalTo(d.id()));
     Dataset<Row> changes = ActivationFrames.changes(audience, d.modeKind() == Mode.INCREMENTAL
         ? (previous == null ? audience.where(lit(false)) : previous) : null);
-    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind(), d.columns().size()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
+    Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind(), d.extraColumns().size()).orderBy("line").as(Encoders.STRING()).toLocalIterator();
     Map<String, Long> counts = new TreeMap<>();
     d.segments().keySet().forEach(s -> counts.put(s, 0L));
     for (Row r : ActivationFrames.segmentCounts(audience).collectAsList()) {
@@ -217,10 +233,11 @@ public final class Activate implements Job {
    * person_id, contacts: gold.scores' pressure_7d of the night (offline contacts) plus the audience entries of the
    * deliveries of the 6 previous nights (with tonight, 7 nights), each against its destination's delivery before it.
    */
-  private static Dataset<Row> pastContacts(Lake lake, LocalDate date) {
+  private static Dataset<Row> pastContacts(Lake lake, LocalDate date, List<String> notContacts) {
     LocalDate from = date.minusDays(6);
     Map<String, List<LocalDate>> nights = new TreeMap<>();
-    for (Row r : lake.read(Tables.EXPORTS).where(col("run_date").lt(lit(date))).select("destination", "run_date")
+    for (Row r : lake.read(Tables.EXPORTS).where(col("run_date").lt(lit(date)).and(not(col("destination").isin(notContacts.toArray()))))
+        .select("destination", "run_date")
         .orderBy("destination", "run_date").collectAsList()) {
       nights.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getLocalDate(1));
     }
@@ -247,6 +264,32 @@ public final class Activate implements Job {
     Dataset<Row> offline = lake.readDate(Tables.SCORES, date).where(col("score").equalTo("pressure_7d"))
         .select(col("person_id"), col("value").cast("long").as("entries"));
     return entries.unionByName(offline).groupBy("person_id").agg(sum(col("entries")).as("contacts"));
+  }
+
+  /** The CRM feedback destinations: they are not partner contacts. */
+  private static List<String> crmIds(DestinationsConfig conf) {
+    return conf.destinations().stream().filter(d -> d.crm() != null).map(Destination::id).toList();
+  }
+
+  /**
+   * Pages since the last contact and recommendations ({@link CrmFeedbackFrames#pagesAndRecommendation}) over the
+   * window of the crm destinations (one window for all), or null without one. The window ends tonight: a re-run reads the same
+   * silver.events partitions, so it gives the same values.
+   */
+  private static Dataset<Row> crmFeedback(Lake lake, DestinationsConfig conf, LocalDate date, Dataset<Row> graph) {
+    List<Destination> crm = conf.destinations().stream().filter(d -> d.crm() != null).toList();
+    if (crm.isEmpty()) {
+      return null;
+    }
+    if (crm.stream().map(d -> List.of(d.crm().windowDays(), d.crm().maxPages())).distinct().count() > 1) {
+      throw new DmpException("Cannot activate: the crm destinations differ in crm.window_days or crm.max_pages, which"
+          + " are read once per night (conf/destinations.yaml)");
+    }
+    int window = crm.get(0).crm().windowDays();
+    Dataset<Row> events = lake.read(Tables.EVENTS)
+        .where(col("run_date").gt(lit(java.sql.Date.valueOf(date.minusDays(window)))).and(col("run_date").leq(lit(java.sql.Date.valueOf(date)))));
+    return CrmFeedbackFrames.pagesAndRecommendation(CrmFeedbackFrames.personEvents(events, graph), date, crm.get(0).crm().maxPages())
+        .localCheckpoint();
   }
 
   /** Per destination, the latest night before {@code date} it was delivered. */

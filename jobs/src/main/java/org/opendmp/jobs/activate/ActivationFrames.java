@@ -222,8 +222,9 @@ public final class ActivationFrames {
       case AAM -> concat_ws("\t", col("id_value"), array_join(col("codes"), ","), array_join(col("removed"), ","));
       case CSV -> concat_ws(",", col("id_type"), csvField(col("id_value")), array_join(col("codes"), "|"),
           array_join(col("removed"), "|"));
+      case CRM -> concat_ws(",", csvField(col("id_value")), array_join(col("codes"), "|"), array_join(col("removed"), "|"));
     };
-    if (format == Format.CSV && extraColumns > 0) {
+    if (format != Format.AAM && extraColumns > 0) {
       // a removal line (no codes) carries empty values
       Column values = when(size(col("column_values")).equalTo(extraColumns),
           org.apache.spark.sql.functions.transform(col("column_values"), ActivationFrames::csvField))

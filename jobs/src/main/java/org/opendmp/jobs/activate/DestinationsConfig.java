@@ -35,6 +35,8 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   static final Pattern COLUMN_VALUE = Pattern.compile("profile\\.[a-z_0-9]+|trait\\.[a-z][a-z0-9_]*_\\d+d|'[^',\"\\r\\n]*'");
   /** The columns of a csv file before a destination's extra columns. */
   static final List<String> BASE_COLUMNS = List.of("id_type", "id", "codes", "removed_codes");
+  /** The columns of a crm file before its extra columns. */
+  static final List<String> CRM_BASE_COLUMNS = List.of("crm_id", "segments", "removed_segments");
   static final List<String> PROFILE_COLUMNS =
       List.of(org.opendmp.common.table.Tables.PROFILES.schema().fieldNames());
 
@@ -147,7 +149,48 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
     /** Adobe-Audience-Manager style: {@code <id>\t<code,code>\t<removed code,...>}, no header */
     AAM,
     /** {@code id_type,id,codes,removed_codes} header, codes joined with {@code |} */
-    CSV
+    CSV,
+    /**
+     * CRM feedback: {@code crm_id,segments,removed_segments}, the extra columns, then {@code crm:}'s scores, vip,
+     * pages_since_contact and recommended_product (CrmFeedbackFrames)
+     */
+    CRM
+  }
+
+  /**
+   * What a {@code format: crm} destination adds per customer (CrmFeedbackFrames).
+   *
+   * @param scores score names of gold.scores of the night, one column each (e.g. engagement, propensity_percentile)
+   * @param windowDays nights of silver.events (tonight included) the pages and the best sellers are read from, 1 to 90
+   *     (default 30): the pages seen since the last contact are those after the latest call-center appointment or
+   *     catalog mailing of that window loaded before tonight (the whole window when there is none)
+   * @param maxPages product pages listed per customer, most recently viewed first, 1 to 100 (default 10)
+   */
+  public record Crm(List<String> scores, @com.fasterxml.jackson.annotation.JsonProperty("window_days") Integer windowDays,
+      @com.fasterxml.jackson.annotation.JsonProperty("max_pages") Integer maxPages) {
+    static final Pattern SCORE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+
+    public Crm {
+      scores = List.copyOf(ConfigError.orDefault(scores, List.of()));
+      for (int i = 0; i < scores.size(); i++) {
+        if (scores.get(i) == null || !SCORE.matcher(scores.get(i)).matches()) {
+          throw new ConfigError("scores[" + i + "]", "must be a score name of gold.scores (lower snake_case), got '"
+              + scores.get(i) + "'");
+        }
+        if (scores.indexOf(scores.get(i)) != i) {
+          throw new ConfigError("scores[" + i + "]", "repeats the score '" + scores.get(i) + "'");
+        }
+      }
+      windowDays = ConfigError.inRange(ConfigError.orDefault(windowDays, 30), 1, 90, "window_days");
+      maxPages = ConfigError.inRange(ConfigError.orDefault(maxPages, 10), 1, 100, "max_pages");
+    }
+
+    /** The columns a crm file adds after the destination's extra columns. */
+    public List<String> columns() {
+      List<String> out = new ArrayList<>(scores);
+      out.addAll(List.of("vip", "pages_since_contact", "recommended_product"));
+      return out;
+    }
   }
 
   /** Identity strictness: which identifiers of a person a destination may receive. */
@@ -208,12 +251,22 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       String identity,
       List<String> refuseLabels,
       Map<String, String> columns,
-      String fallbackFor) {
+      String fallbackFor,
+      Crm crm) {
+    /** Not a CRM feedback. */
+    public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
+        List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
+        String target, String identity, List<String> refuseLabels, Map<String, String> columns, String fallbackFor) {
+      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, identity,
+          refuseLabels, columns, fallbackFor, null);
+    }
+
     /** With the default identity strictness (deterministic) and no refused label. */
     public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
         List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
         String target) {
-      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, null, null, null, null);
+      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, null, null, null, null,
+          null);
     }
 
     public Destination {
@@ -270,8 +323,9 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ConfigError.orDefault(columns, Map.of())));
       for (Map.Entry<String, String> c : columns.entrySet()) {
         String key = "columns." + c.getKey();
-        if (!ID.matcher(c.getKey()).matches() || BASE_COLUMNS.contains(c.getKey())) {
-          throw new ConfigError(key, "must be a lower snake_case column name other than " + String.join(", ", BASE_COLUMNS));
+        if (!ID.matcher(c.getKey()).matches() || BASE_COLUMNS.contains(c.getKey()) || CRM_BASE_COLUMNS.contains(c.getKey())) {
+          throw new ConfigError(key, "must be a lower snake_case column name other than " + String.join(", ", BASE_COLUMNS)
+              + ", " + String.join(", ", CRM_BASE_COLUMNS));
         }
         if (c.getValue() == null || !COLUMN_VALUE.matcher(c.getValue()).matches()) {
           throw new ConfigError(key, "must be profile.<column>, trait.<trait>_<N>d or a quoted constant 'TEXT', got '"
@@ -281,8 +335,22 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
           throw new ConfigError(key, "'" + c.getValue().substring(8) + "' is not a column of gold.profiles");
         }
       }
-      if (!columns.isEmpty() && !"csv".equals(format)) {
-        throw new ConfigError("columns", "extra columns need format csv");
+      if (!columns.isEmpty() && f == Format.AAM) {
+        throw new ConfigError("columns", "extra columns need format csv or crm");
+      }
+      if (f == Format.CRM) {
+        // the CRM matches its customers by CRM id only: any other identifier would be a record it cannot find
+        if (!idTypes.equals(List.of("crm_id"))) {
+          throw new ConfigError("id_types", "must be [crm_id] for format crm, got " + idTypes);
+        }
+        crm = ConfigError.orDefault(crm, new Crm(null, null, null));
+        for (String c : crm.columns()) {
+          if (columns.containsKey(c)) {
+            throw new ConfigError("columns." + c, "is a column format crm already writes");
+          }
+        }
+      } else if (crm != null) {
+        throw new ConfigError("crm", "needs format crm");
       }
       identity = ConfigError.orDefault(identity, "deterministic");
       parse(Identity.class, identity, "identity");
@@ -309,12 +377,21 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       return Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** The values each line carries after its codes: the extra columns, then (format crm) the CRM's. */
+    public List<String> extraColumns() {
+      List<String> out = new ArrayList<>(columns.keySet());
+      if (crm != null) {
+        out.addAll(crm.columns());
+      }
+      return out;
+    }
+
     /** The delivery's spec for a night. */
     public DeliverySpec spec(LocalDate date) {
-      List<String> header = new ArrayList<>(BASE_COLUMNS);
-      header.addAll(columns.keySet());
+      List<String> header = new ArrayList<>(formatKind() == Format.CRM ? CRM_BASE_COLUMNS : BASE_COLUMNS);
+      header.addAll(extraColumns());
       return new DeliverySpec(id, mode, date, fileTemplate, splitRows, gzip,
-          formatKind() == Format.CSV ? String.join(",", header) : null);
+          formatKind() == Format.AAM ? null : String.join(",", header));
     }
 
     /** The root the delivery goes under ({@code <root>/<id>/dt=D/}). */
@@ -351,7 +428,8 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
 
   static final List<String> TOP_KEYS = List.of("destinations", "pressure", "source_labels");
   static final List<String> PRESSURE_KEYS = List.of("max_contacts_7d", "priority");
-  static final List<String> DESTINATION_KEYS = List.of("columns", "fallback_for", "file_template", "format", "gzip", "id",
+  static final List<String> CRM_KEYS = List.of("max_pages", "scores", "window_days");
+  static final List<String> DESTINATION_KEYS = List.of("columns", "crm", "fallback_for", "file_template", "format", "gzip", "id",
       "id_types", "identity", "mode", "partner", "purpose", "refuse_labels", "segments", "split_rows", "suppress", "target");
 
   /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */
@@ -420,6 +498,9 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       for (int i = 0; i < list.size(); i++) {
         if (list.get(i).isObject()) {
           unknownKeys(list.get(i), "destinations[" + i + "].", DESTINATION_KEYS, file, positions);
+          if (list.get(i).get("crm") != null && list.get(i).get("crm").isObject()) {
+            unknownKeys(list.get(i).get("crm"), "destinations[" + i + "].crm.", CRM_KEYS, file, positions);
+          }
         }
       }
     }

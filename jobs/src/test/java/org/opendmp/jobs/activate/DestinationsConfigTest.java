@@ -43,7 +43,7 @@ class DestinationsConfigTest {
     DestinationsConfig conf = DestinationsConfig.load(CONF.resolve("destinations.yaml"), CONF.resolve("segments.yaml"),
         DestinationsConfig.segmentIds(CONF.resolve("segments.yaml")));
     assertThat(conf.destinations()).extracting(Destination::id)
-        .containsExactly("sms_partner", "postal_partner", "dsp_retargeting", "social_acquisition");
+        .containsExactly("sms_partner", "postal_partner", "dsp_retargeting", "social_acquisition", "crm_feedback");
     Destination sms = conf.destination("sms_partner");
     assertThat(sms.segments()).containsOnlyKeys("car_intenders", "cart_abandoners_store_visit");
     assertThat(sms.purpose()).isEqualTo("sms");
@@ -57,13 +57,19 @@ class DestinationsConfigTest {
     assertThat(conf.destination("social_acquisition").suppress()).containsExactly("existing_customers");
     assertThat(conf.destination("postal_partner").idTypes()).containsExactly("crm_id");
     assertThat(conf.pressure().maxContacts7d()).isEqualTo(3);
-    assertThat(conf.priorityOrder()).containsExactly("sms_partner", "postal_partner", "social_acquisition", "dsp_retargeting");
+    assertThat(conf.priorityOrder())
+        .containsExactly("sms_partner", "postal_partner", "social_acquisition", "dsp_retargeting", "crm_feedback");
     assertThat(conf.sourceLabels()).containsEntry("partner", java.util.List.of("no_offsite_targeting"));
     assertThat(dsp.refuseLabels()).containsExactly("no_offsite_targeting");
     assertThat(conf.destination("postal_partner").fallbackFor()).isEqualTo("sms_partner");
     assertThat(conf.destination("postal_partner").spec(LocalDate.parse("2026-11-02")).header())
         .isEqualTo("id_type,id,codes,removed_codes,nearest_agency");
     assertThat(sms.columns()).containsOnlyKeys("abandoned_product", "offer");
+    Destination crm = conf.destination("crm_feedback");
+    assertThat(crm.formatKind()).isEqualTo(Format.CRM);
+    assertThat(crm.spec(LocalDate.parse("2026-11-02")).header()).isEqualTo("crm_id,segments,removed_segments,engagement,"
+        + "rfm_recency,rfm_frequency,rfm_monetary,propensity,propensity_percentile,vip,pages_since_contact,recommended_product");
+    assertThat(crm.spec(LocalDate.parse("2026-11-02")).fileName(1)).isEqualTo("crm_feedback_incremental_20261102_001.csv");
     // what dmp nightly calls before the first job writes
     new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
   }
@@ -95,9 +101,36 @@ class DestinationsConfigTest {
         .isInstanceOf(DmpException.class)
         .hasMessageContaining("unknown key 'destinations[0].purpose_typo'")
         .hasMessageContaining("destinations.yaml, line 9, column 5")
-        .hasMessageContaining("expected one of: columns, fallback_for, file_template, format");
+        .hasMessageContaining("expected one of: columns, crm, fallback_for, file_template, format");
     assertThatThrownBy(() -> load("colour: blue\n" + BASE))
         .hasMessageContaining("unknown key 'colour'").hasMessageContaining("line 1, column 1");
+  }
+
+  static final String CRM = BASE.replace("id: sms", "id: crm_feedback").replace("[phone_sha256, crm_id]", "[crm_id]")
+      .replace("format: csv", "format: crm");
+
+  @Test
+  void theCrmFormatIsCheckedAtLoad() {
+    Destination d = load(CRM + "    crm:\n      scores: [engagement]\n").destinations().get(0);
+    assertThat(d.crm().windowDays()).isEqualTo(30);
+    assertThat(d.crm().maxPages()).isEqualTo(10);
+    assertThat(d.extraColumns()).containsExactly("engagement", "vip", "pages_since_contact", "recommended_product");
+    assertThat(load(CRM).destinations().get(0).crm().scores()).isEmpty();
+    assertThatThrownBy(() -> load(CRM + "    crm:\n      window_dayz: 7\n"))
+        .hasMessageContaining("unknown key 'destinations[0].crm.window_dayz'")
+        .hasMessageContaining("destinations.yaml, line 10, column 7")
+        .hasMessageContaining("expected one of: max_pages, scores, window_days");
+    assertThatThrownBy(() -> load(CRM + "    crm:\n      window_days: 400\n"))
+        .hasMessageContaining("key 'destinations[0].crm.window_days'").hasMessageContaining("400")
+        .hasMessageContaining("line 10");
+    assertThatThrownBy(() -> load(CRM + "    crm:\n      scores: [engagement, Bad-Score]\n"))
+        .hasMessageContaining("key 'destinations[0].crm.scores[1]' must be a score name of gold.scores")
+        .hasMessageContaining("line 10");
+    assertThatThrownBy(() -> load(CRM.replace("[crm_id]", "[crm_id, email_sha256]")))
+        .hasMessageContaining("key 'destinations[0].id_types' must be [crm_id] for format crm")
+        .hasMessageContaining("line 4");
+    assertThatThrownBy(() -> load(BASE + "    crm:\n      scores: [engagement]\n"))
+        .hasMessageContaining("key 'destinations[0].crm' needs format crm").hasMessageContaining("line 9");
   }
 
   @Test
@@ -130,7 +163,7 @@ class DestinationsConfigTest {
         .hasMessageContaining("key 'destinations[0].id_types[1]' is not an identifier type: 'phone'")
         .hasMessageContaining("line 4");
     assertThatThrownBy(() -> load(BASE.replace("format: csv", "format: xml")))
-        .hasMessageContaining("key 'destinations[0].format' must be one of aam, csv, got 'xml'");
+        .hasMessageContaining("key 'destinations[0].format' must be one of aam, csv, crm, got 'xml'");
     assertThatThrownBy(() -> load(BASE + "    mode: delta\n"))
         .hasMessageContaining("key 'destinations[0].mode' must be one of full, incremental, got 'delta'");
     assertThatThrownBy(() -> load(BASE + "    file_template: sms.csv\n"))
