@@ -140,14 +140,7 @@ public final class Lake {
    * table. The rows are stamped with that run_date, so nothing can land in another date's partition.
    */
   public void replaceDate(TableDef t, LocalDate date, Dataset<Row> rows) {
-    requireByRunDate(t);
-    ensure(t);
-    conform(t, rows.withColumn("run_date", functions.lit(date)))
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", "run_date = DATE'" + date + "'")
-        .save(path(t));
+    replaceDateWhere(t, date, "true", rows);
   }
 
   /**
