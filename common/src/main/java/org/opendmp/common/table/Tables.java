@@ -33,7 +33,8 @@ public final class Tables {
           "record_id STRING, event_time TIMESTAMP, source_format STRING, ip STRING, method STRING, url STRING,"
               + " status INT, bytes BIGINT, referrer STRING, user_agent STRING, cookie STRING, login STRING,"
               + " maid STRING, event_type STRING, sku STRING, category STRING, search_query STRING,"
-              + " order_id STRING, amount DECIMAL(12,2), email_sha256 STRING, campaign STRING, is_bot BOOLEAN");
+              + " order_id STRING, amount DECIMAL(12,2), email_sha256 STRING, campaign STRING, is_bot BOOLEAN,"
+              + " consent STRING COMMENT 'consent banner signal (purpose:1|0,...) of a consent event, else null'");
   public static final TableDef AD_EVENTS =
       bronze(
           "ad_events",
@@ -125,6 +126,19 @@ public final class Tables {
               "pii_key STRING, source STRING, first_name STRING, last_name STRING, email STRING, phone STRING,"
                   + " street STRING, postcode STRING, city STRING, birth_date DATE, updated_at TIMESTAMP,"
                   + " extract_date DATE, deleted BOOLEAN"));
+  public static final TableDef CONSENTS =
+      register(
+          TableDef.of(
+              SILVER,
+              "consents",
+              "one row per identifier and purpose ever stated: the latest consent statement (CRM flags by crm_id, the"
+                  + " site's consent banner by cookie)",
+              "id_type STRING COMMENT 'crm_id (CRM flags) or cookie (consent banner)', id_value STRING,"
+                  + " purpose STRING COMMENT 'email, sms, postal, ads, analytics or data_sharing',"
+                  + " granted BOOLEAN COMMENT 'true: consent given; false: refused or withdrawn',"
+                  + " stated_on DATE COMMENT 'when the person stated it (CRM consent date, else update date; banner: event"
+                  + " date)', source STRING COMMENT 'crm or web',"
+                  + " run_date DATE COMMENT 'the night that last changed the row'"));
   public static final TableDef IDENTIFIERS =
       register(
           TableDef.of(
@@ -253,6 +267,8 @@ public final class Tables {
                   + " nearest_agency STRING COMMENT 'agency id nearest to the postcode (conf reference)',"
                   + " household_id STRING COMMENT 'identity.households, null when the person shares nothing',"
                   + " consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN, consent_ads BOOLEAN,"
+                  + " consent_analytics BOOLEAN COMMENT 'web analytics consent (consent banner), null when never stated',"
+                  + " consent_data_sharing BOOLEAN COMMENT 'consent to share data with partners, null when never stated',"
                   + " consent_dates MAP<STRING,DATE> COMMENT 'purpose -> date the consent was last given or withdrawn',"
                   + " contactable_email BOOLEAN COMMENT 'consent and a hashed email known',"
                   + " contactable_sms BOOLEAN COMMENT 'consent and a hashed phone known',"

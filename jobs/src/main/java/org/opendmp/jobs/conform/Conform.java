@@ -25,8 +25,9 @@ import org.opendmp.jobs.JobContext;
 
 /**
  * {@code conform}: the night's bronze partitions into silver: silver.events (one event model),
- * silver.id_observations (identifier co-occurrences), silver.customers (the CRM's current state, by MERGE) and
- * silver.identifiers (every identifier ever seen, by MERGE). Reads only the date's partitions.
+ * silver.id_observations (identifier co-occurrences), silver.customers (the CRM's current state, by MERGE),
+ * silver.consents (the latest consent statement per identifier and purpose, by MERGE) and silver.identifiers (every
+ * identifier ever seen, by MERGE). Reads only the date's partitions.
  */
 public final class Conform implements Job {
   @Override
@@ -68,6 +69,13 @@ public final class Conform implements Job {
     CrmState.merge(
         lake.delta(Tables.CUSTOMERS), CrmState.customers(CrmState.latestPerCustomer(crm)), "crm_id", fullDate, lit(true), List.of());
 
+    ctx.stage("merging the night's consent statements into silver.consents");
+    Dataset<Row> consents = ConsentStatements.fromCrm(CrmState.latestPerCustomer(crm), date)
+        .unionByName(ConsentStatements.fromWeb(web))
+        .localCheckpoint();
+    long consentStatements = consents.count();
+    ConsentStatements.merge(lake.delta(Tables.CONSENTS), consents, date);
+
     ctx.stage("merging the day's identifiers into silver.identifiers");
     Dataset<Row> dayIds =
         Conformed.dayIdentifiers(lake.readDate(Tables.EVENTS, date), lake.readDate(Tables.ID_OBSERVATIONS, date), crm)
@@ -81,6 +89,7 @@ public final class Conform implements Job {
     details.put("events", eventRows);
     details.put("id_observations", pairRows);
     details.put("identifiers_seen", identifiers);
+    details.put("consent_statements", consentStatements);
     details.put("full_extract", fullDate == null ? "none" : fullDate.toString());
     // rows in: the events conformed; rows out: every row written (events, pairs, identifiers touched).
     return new RunSummary(ctx.job(), date, eventRows, eventRows + pairRows + identifiers, 0, details);

@@ -28,6 +28,8 @@ final class Device {
   final boolean household;
   final byte ua;
   private int cookieGen;
+  /** The cookie generation the consent banner was last answered for (a new cookie asks again). */
+  int bannerAnsweredGen = -1;
   private int churnedTo;
   /** Partners synced with the current cookie; churn forgets them. */
   byte syncedNow;

@@ -23,6 +23,7 @@ final class Seeds {
   static final long ORDER = 13;
   static final long PUBLIC = 14;
   static final long SWITCH = 15;
+  static final long CONSENT = 16;
 
   private Seeds() {}
 

@@ -61,6 +61,7 @@ final class Session {
       emit(v, entry, 200, entryRef, IdRegistry.NONE, r);
     }
     if (!app && v.cookieKey != IdRegistry.NONE) {
+      answerBanner(p, d, v);
       syncPartners(p, d, v, purpose == Purpose.CAR_SEARCH, r);
     }
     int views = planted ? 2 + r.nextInt(3) : 1 + Seeds.poisson(r, 1.2 + 6 * p.propensity);
@@ -157,6 +158,31 @@ final class Session {
         d.everSynced |= (byte) bits[k];
       }
     }
+  }
+
+  /**
+   * The consent banner: the first page of a new cookie shows it and the visitor saves a choice, sent as a beacon.
+   * The choice is the person's own (decided by the person alone, so that every cookie of a person tells the same),
+   * and it uses neither the session's random stream nor its clock, so the rest of the world is the same with or
+   * without banners.
+   */
+  private void answerBanner(Person p, Device d, Visit v) {
+    int gen = d.cookieGen(seed, day.index);
+    if (d.bannerAnsweredGen == gen) {
+      return;
+    }
+    d.bannerAnsweredGen = gen;
+    String signal = "analytics:" + choice(p, 0, 0.75) + ",ads:" + choice(p, 1, 0.6) + ",data_sharing:" + choice(p, 2, 0.3);
+    String path = "/consent?c=" + signal;
+    if (v.host == Visit.Host.WEB1 || v.host == Visit.Host.WEB2) {
+      web.hit(v, path, 204, 0, SITE + v.lastPath, IdRegistry.NONE);
+    } else {
+      collector.event(v, 500, "page_view", path, IdRegistry.NONE);
+    }
+  }
+
+  private int choice(Person p, int purpose, double yes) {
+    return Seeds.unit(Seeds.hash(seed, Seeds.CONSENT, p.id, purpose, 0)) < yes ? 1 : 0;
   }
 
   private void emit(Visit v, String path, int status, String referrer, long emailKey, SplittableRandom r) {

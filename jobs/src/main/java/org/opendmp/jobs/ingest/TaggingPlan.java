@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.opendmp.common.config.ConfigError;
 import org.opendmp.common.config.Yaml;
+import org.opendmp.common.consent.Consents;
 import org.opendmp.common.ids.Identifiers;
 
 /**
@@ -32,7 +33,7 @@ public record TaggingPlan(String assetPattern, String emailHashParam, String cam
   private static final long serialVersionUID = 1L;
 
   /** Fields a rule may fill. */
-  public static final Set<String> FIELDS = Set.of("sku", "category", "search_query", "order_id", "amount");
+  public static final Set<String> FIELDS = Set.of("sku", "category", "search_query", "order_id", "amount", "consent");
 
   public TaggingPlan {
     ConfigError.required(rules, "rules");
@@ -72,7 +73,7 @@ public record TaggingPlan(String assetPattern, String emailHashParam, String cam
   /** What a URL means. */
   public record Tag(
       String eventType, String sku, String category, String searchQuery, String orderId, BigDecimal amount,
-      String emailSha256, String campaign) {}
+      String emailSha256, String campaign, String consent) {}
 
   /** Classifies a URL (path and query). Throws {@link Fields.BadField} for a purchase with a bad amount. */
   public Tag tag(String url) {
@@ -82,10 +83,10 @@ public record TaggingPlan(String assetPattern, String emailHashParam, String cam
     String emailHash = Identifiers.sha256HexOrNull(query.get(emailHashParam));
     String campaign = query.get(campaignParam);
     if (emailHash != null) {
-      return new Tag("email_click", null, null, null, null, null, emailHash, campaign);
+      return new Tag("email_click", null, null, null, null, null, emailHash, campaign, null);
     }
     if (compiled(assetPattern).matcher(path).find()) {
-      return new Tag("asset", null, null, null, null, null, null, campaign);
+      return new Tag("asset", null, null, null, null, null, null, campaign, null);
     }
     for (Rule r : rules) {
       Matcher m = compiled(r.path()).matcher(path);
@@ -97,10 +98,23 @@ public record TaggingPlan(String assetPattern, String emailHashParam, String cam
         r.params().forEach((field, param) -> f.put(field, query.get(param)));
         return new Tag(
             r.event(), f.get("sku"), f.get("category"), f.get("search_query"), f.get("order_id"),
-            Fields.amount(f.get("amount"), "amount", false), null, campaign);
+            Fields.amount(f.get("amount"), "amount", false), null, campaign, consentSignal(f.get("consent")));
       }
     }
-    return new Tag("page_view", null, null, null, null, null, null, campaign);
+    return new Tag("page_view", null, null, null, null, null, null, campaign, null);
+  }
+
+  /** A consent banner's signal, checked here so that a bad one is a reject row, not a silent non-statement. */
+  private static String consentSignal(String signal) {
+    if (signal == null) {
+      return null;
+    }
+    try {
+      Consents.parseSignal(signal);
+    } catch (IllegalArgumentException e) {
+      throw new Fields.BadField("bad consent signal: " + e.getMessage());
+    }
+    return signal;
   }
 
   static Map<String, String> query(String query) {

@@ -99,7 +99,7 @@ final class WebParsers {
     return LineParser.Parsed.ok(
         time, format, ip, method, url, status, bytes, referrer, ua, cookie, login, maid, event, tag.sku(),
         tag.category(), tag.searchQuery(), tag.orderId(), tag.amount(), tag.emailSha256(), tag.campaign(),
-        bots.isBot(ua));
+        bots.isBot(ua), tag.consent());
   }
 
   private static String str(JsonNode n, String field) {

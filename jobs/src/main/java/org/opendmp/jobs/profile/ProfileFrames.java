@@ -37,6 +37,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.opendmp.common.consent.Consents;
 import org.opendmp.jobs.profile.ProfilesConfig.Attribute;
 
 /**
@@ -48,7 +49,10 @@ import org.opendmp.jobs.profile.ProfilesConfig.Attribute;
  */
 public final class ProfileFrames {
   /** The consent purposes, in the order of gold.profiles' columns. */
-  public static final List<String> PURPOSES = List.of("email", "sms", "postal", "ads");
+  public static final List<String> PURPOSES = Consents.PURPOSES;
+
+  /** The purposes the CRM states ({@link #customers}' consent columns). */
+  static final List<String> CRM_PURPOSES = List.of("email", "sms", "postal", "ads");
 
   /** The survivorship state's element. */
   static final String VALUE_FIELDS = "field, source, value, first_seen, last_seen";
@@ -112,6 +116,24 @@ public final class ProfileFrames {
       out.add((flag ? when(col("c.is_customer"), v).otherwise(lit(false)) : when(col("c.is_customer"), v)).as(f));
     }
     return best.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The consent banner's statements per person. Input: identity.id_graph; silver.consents ({@code id_type, id_value,
+   * purpose, granted, stated_on, source}). Output: {@code person_id} and per purpose {@code web_consent_<purpose>}:
+   * {@code struct(value, date)}, the latest statement over the person's identifiers (a refusal wins a tie: when in
+   * doubt, do not use the data), null when none; grain: one row per person with a web statement.
+   */
+  public static Dataset<Row> webConsents(Dataset<Row> graph, Dataset<Row> consents) {
+    Dataset<Row> latest = consents.where(col("source").equalTo("web"))
+        .join(graph.select("id_type", "id_value", "person_id"), new String[] {"id_type", "id_value"})
+        .groupBy(col("person_id"), col("purpose"))
+        .agg(max_by(struct(col("granted").as("value"), col("stated_on").as("date")), struct(col("stated_on"), not(col("granted")))).as("s"));
+    List<Column> perPurpose = new ArrayList<>();
+    for (String p : PURPOSES) {
+      perPurpose.add(max(when(col("purpose").equalTo(p), col("s"))).as("web_consent_" + p));
+    }
+    return latest.groupBy(col("person_id")).agg(perPurpose.get(0), perPurpose.subList(1, perPurpose.size()).toArray(Column[]::new));
   }
 
   /**
@@ -321,14 +343,16 @@ public final class ProfileFrames {
    * live customers. Output: gold.profiles columns but run_date; grain: one row per person.
    *
    * <p>CRM values stay in the survivorship state only while the person is a live customer (a deleted record takes
-   * its statements along). Consent dates: a purpose keeps its previous date while its value is unchanged,
-   * otherwise takes the CRM record's consent date. Contactability: email = consent_email and a hashed email known
-   * (identifier or CRM); sms = consent_sms and a hashed phone; postal = consent_postal and a CRM street and
-   * postcode; ads = consent_ads (when the CRM has no value: {@code ads_without_crm_consent}) and an identifier of
-   * {@code ads_id_types}.
+   * its statements along). Consent per purpose: the later of the live CRM record's statement and the consent
+   * banner's ({@link #webConsents}); on the same date a refusal wins. Consent dates: a purpose keeps its previous
+   * date while its value is unchanged, otherwise takes the date of tonight's statement. Contactability: email =
+   * consent_email and a hashed email known (identifier or CRM); sms = consent_sms and a hashed phone; postal =
+   * consent_postal and a CRM street and postcode; ads = consent_ads (when nobody stated it: {@code
+   * ads_without_crm_consent}) and an identifier of {@code ads_id_types}.
    */
-  public static Dataset<Row> profiles(Dataset<Row> carried, Dataset<Row> identities, Dataset<Row> customers, Dataset<Row> activity,
-      Dataset<Row> values, Dataset<Row> partners, Dataset<Row> households, Dataset<Row> geo, LocalDate date, ProfilesConfig conf) {
+  public static Dataset<Row> profiles(Dataset<Row> carried, Dataset<Row> identities, Dataset<Row> customers, Dataset<Row> webConsents,
+      Dataset<Row> activity, Dataset<Row> values, Dataset<Row> partners, Dataset<Row> households, Dataset<Row> geo, LocalDate date,
+      ProfilesConfig conf) {
     Dataset<Row> population = carried.select("person_id")
         .unionByName(activity.select("person_id"))
         .unionByName(customers.where(col("is_customer")).select("person_id"))
@@ -337,6 +361,7 @@ public final class ProfileFrames {
     Dataset<Row> j = population
         .join(carried, "person_id", "left")
         .join(customers, "person_id", "left")
+        .join(webConsents, "person_id", "left")
         .join(activity, "person_id", "left")
         .join(values, "person_id", "left")
         .join(partners, "person_id", "left")
@@ -356,14 +381,20 @@ public final class ProfileFrames {
     Dataset<Row> g = geo.select(col("department").as("geo_department"), col("region"), col("nearest_agency"));
     j = j.join(broadcast(g), col("department").equalTo(col("geo_department")), "left");
 
+    for (String p : PURPOSES) {
+      j = j.withColumn("stmt_" + p, latestStatement(crmStatement(p), col("web_consent_" + p)));
+    }
     List<Column> consentDates = new ArrayList<>();
     for (String p : PURPOSES) {
-      Column now = col("consent_" + p);
+      Column now = col("stmt_" + p).getField("value");
       Column prev = col("prev_consent_" + p);
       consentDates.add(lit(p));
       consentDates.add(when(now.isNull(), lit(null).cast("date"))
           .when(prev.getField("value").eqNullSafe(now).and(prev.getField("date").isNotNull()), prev.getField("date"))
-          .otherwise(col("consent_date")));
+          .otherwise(col("stmt_" + p).getField("date")));
+    }
+    for (String p : PURPOSES) {
+      j = j.withColumn("consent_" + p, col("stmt_" + p).getField("value"));
     }
     Column dates = org.apache.spark.sql.functions.map_filter(
         org.apache.spark.sql.functions.map(consentDates.toArray(Column[]::new)), (k, v) -> v.isNotNull());
@@ -377,7 +408,8 @@ public final class ProfileFrames {
         col("person_id"), col("crm_id"), col("identifiers"), col("is_customer"), coalesce(col("vip"), lit(false)).as("vip"),
         col("customer_since"), age(birth, date).as("age"), col("postcode"), survivor(conf, "city").as("city"), col("region"),
         col("nearest_agency"), col("household_id"),
-        col("consent_email"), col("consent_sms"), col("consent_postal"), col("consent_ads"), dates.as("consent_dates"),
+        col("consent_email"), col("consent_sms"), col("consent_postal"), col("consent_ads"), col("consent_analytics"),
+        col("consent_data_sharing"), dates.as("consent_dates"),
         coalesce(col("consent_email"), lit(false)).and(has("email_sha256").or(coalesce(col("crm_email"), lit(false)))).as("contactable_email"),
         coalesce(col("consent_sms"), lit(false)).and(has("phone_sha256").or(coalesce(col("crm_phone"), lit(false)))).as("contactable_sms"),
         coalesce(col("consent_postal"), lit(false)).and(coalesce(col("has_address"), lit(false))).as("contactable_postal"),
@@ -386,5 +418,22 @@ public final class ProfileFrames {
         coalesce(col("partner_categories"), expr("cast(map() as map<string,array<string>>)")).as("partner_categories"),
         attributeMap(conf, "sv__").as("attributes"), attributeMap(conf, "ss__").as("attribute_sources"),
         col("attribute_values"), col("first_seen"), col("last_activity"));
+  }
+
+  /** The CRM's statement of a purpose, {@code struct(value, date)}, null when the CRM states nothing for it. */
+  private static Column crmStatement(String purpose) {
+    if (!CRM_PURPOSES.contains(purpose)) {
+      return lit(null).cast("struct<value:boolean,date:date>");
+    }
+    Column value = col("consent_" + purpose);
+    return when(value.isNotNull(), struct(value.as("value"), col("consent_date").as("date")));
+  }
+
+  /** The later of two statements {@code struct(value, date)}; on the same date a refusal wins. */
+  private static Column latestStatement(Column a, Column b) {
+    Column aDate = a.getField("date");
+    Column bDate = b.getField("date");
+    return when(b.isNull(), a).when(a.isNull(), b).when(aDate.gt(bDate), a).when(bDate.gt(aDate), b)
+        .otherwise(struct(a.getField("value").and(b.getField("value")).as("value"), aDate.as("date")));
   }
 }

@@ -71,7 +71,8 @@ public final class Profiles implements Job {
         conf.partnerMaxAgeDays());
 
     ctx.stage("profiles of the night");
-    Dataset<Row> tonight = ProfileFrames.profiles(carried, ProfileFrames.identities(graph), customers, activity, values, partners,
+    Dataset<Row> tonight = ProfileFrames.profiles(carried, ProfileFrames.identities(graph), customers,
+        ProfileFrames.webConsents(graph, lake.read(Tables.CONSENTS)), activity, values, partners,
         lake.read(Tables.HOUSEHOLDS), geo.table(ctx.spark()), date, conf).localCheckpoint();
 
     ctx.stage("quality and publish");

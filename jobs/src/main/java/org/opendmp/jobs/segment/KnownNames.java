@@ -120,6 +120,8 @@ public final class KnownNames {
       out.put("consent_" + channel, ValueType.BOOLEAN);
       out.put("contactable_" + channel, ValueType.BOOLEAN);
     }
+    out.put("consent_analytics", ValueType.BOOLEAN);
+    out.put("consent_data_sharing", ValueType.BOOLEAN);
     return out;
   }
 

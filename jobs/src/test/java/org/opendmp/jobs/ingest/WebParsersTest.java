@@ -113,6 +113,18 @@ class WebParsersTest {
   }
 
   @Test
+  void theConsentBannerSignalIsKeptWhenWellFormedAndRejectedOtherwise() {
+    TaggingPlan.Tag consent = PLAN.tag("/consent?c=analytics%3A1%2Cads%3A0%2Cdata_sharing%3A0");
+    assertThat(consent.eventType()).isEqualTo("consent");
+    assertThat(consent.consent()).isEqualTo("analytics:1,ads:0,data_sharing:0");
+    String line = "1.2.3.4 - - [01/Nov/2026:10:00:00 +0000] \"GET /consent?c=ads:1,newsletter:1 HTTP/1.1\" 200 5 \"-\" \"" + UA + "\"";
+    assertThat(parseWithGuards(COMBINED, line).rejectReason())
+        .startsWith("bad consent signal: unknown consent purpose 'newsletter'");
+    String twice = line.replace("newsletter:1", "ads:0");
+    assertThat(parseWithGuards(COMBINED, twice).rejectReason()).isEqualTo("bad consent signal: consent for ads stated twice");
+  }
+
+  @Test
   void purchaseWithABadAmountIsRejected() {
     String line = "1.2.3.4 - - [01/Nov/2026:10:00:00 +0000] \"GET /order/confirm?order=O1&amount=12,5x HTTP/1.1\" 200 5 \"-\" \"" + UA + "\"";
     LineParser.Parsed p = parseWithGuards(COMBINED, line);

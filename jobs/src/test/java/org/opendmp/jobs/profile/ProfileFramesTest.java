@@ -46,7 +46,8 @@ class ProfileFramesTest {
 
   static final String VALUES = "ARRAY<STRUCT<field:STRING,source:STRING,value:STRING,first_seen:DATE,last_seen:DATE>>";
   static final String PREVIOUS = "person_id STRING, first_seen DATE, last_activity DATE, attribute_values " + VALUES
-      + ", consent_dates MAP<STRING,DATE>, consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN, consent_ads BOOLEAN";
+      + ", consent_dates MAP<STRING,DATE>, consent_email BOOLEAN, consent_sms BOOLEAN, consent_postal BOOLEAN, consent_ads BOOLEAN"
+      + ", consent_analytics BOOLEAN, consent_data_sharing BOOLEAN";
 
   @TempDir static Path tmp;
   static ProfilesConfig conf;
@@ -126,15 +127,15 @@ class ProfileFramesTest {
   static Dataset<Row> previous() {
     Map<String, LocalDate> p7dates = Map.of("email", d("2026-10-01"), "sms", d("2026-10-01"), "postal", d("2026-10-01"));
     return rows(PREVIOUS,
-        new Object[] {"P3", d("2026-01-01"), D.minusDays(31), List.of(), Map.of(), null, null, null, null},
-        new Object[] {"P3b", d("2026-01-01"), D.minusDays(30), List.of(), Map.of(), null, null, null, null},
+        new Object[] {"P3", d("2026-01-01"), D.minusDays(31), List.of(), Map.of(), null, null, null, null, null, null},
+        new Object[] {"P3b", d("2026-01-01"), D.minusDays(30), List.of(), Map.of(), null, null, null, null, null, null},
         new Object[] {"P4", d("2026-01-05"), D.minusDays(3), List.of(v("postcode", "store", "59000", "2026-11-07", "2026-11-07")),
-            Map.of(), null, null, null, null},
-        new Object[] {"P5", d("2026-03-01"), D.minusDays(1), List.of(), Map.of(), null, null, null, null},
+            Map.of(), null, null, null, null, null, null},
+        new Object[] {"P5", d("2026-03-01"), D.minusDays(1), List.of(), Map.of(), null, null, null, null, null, null},
         new Object[] {"P6", d("2026-02-01"), D.minusDays(2), List.of(v("postcode", "crm", "75015", "2026-02-01", "2026-02-01"),
-            v("postcode", "store", "92100", "2026-02-03", "2026-02-03")), Map.of("email", d("2026-02-01")), true, null, null, null},
+            v("postcode", "store", "92100", "2026-02-03", "2026-02-03")), Map.of("email", d("2026-02-01")), true, null, null, null, null, null},
         new Object[] {"P7", d("2026-02-01"), D.minusDays(5), List.of(v("postcode", "store", "59000", "2026-10-01", "2026-10-20")),
-            p7dates, false, true, false, null});
+            p7dates, false, true, false, null, null, null});
   }
 
   static Dataset<Row> deliveries() {
@@ -160,10 +161,11 @@ class ProfileFramesTest {
   }
 
   /** The inputs of {@link ProfileFrames#profiles}, computed once (the conf variants share their attributes). */
-  static Dataset<Row> carried, identities, customers, activity, values, partners, geoTable;
+  static Dataset<Row> carried, identities, customers, activity, values, partners, geoTable, graphRows;
 
   static void inputs() {
     Dataset<Row> graph = graph().localCheckpoint();
+    graphRows = graph;
     Dataset<Row> aliases = TraitFrames.aliases(rows("old_person_id STRING, new_person_id STRING, run_date DATE", new Object[] {"P4", "P5", D}));
     carried = ProfileFrames.carried(previous(), aliases).localCheckpoint();
     customers = ProfileFrames.customers(graph, customers(), pii(), D).localCheckpoint();
@@ -176,7 +178,21 @@ class ProfileFramesTest {
   }
 
   static Dataset<Row> profilesOf(ProfilesConfig c) {
-    return ProfileFrames.profiles(carried, identities, customers, activity, values, partners, households(), geoTable, D, c);
+    return profilesOf(c, consents());
+  }
+
+  static Dataset<Row> profilesOf(ProfilesConfig c, Dataset<Row> consents) {
+    return ProfileFrames.profiles(carried, identities, customers, ProfileFrames.webConsents(graphRows, consents), activity, values,
+        partners, households(), geoTable, D, c);
+  }
+
+  /** silver.consents rows. */
+  static Dataset<Row> consents(Object[]... rows) {
+    return rows("id_type STRING, id_value STRING, purpose STRING, granted BOOLEAN, stated_on DATE, source STRING, run_date DATE", rows);
+  }
+
+  static Object[] banner(String cookie, String purpose, boolean granted, String on) {
+    return new Object[] {"cookie", cookie, purpose, granted, d(on), "web", d(on)};
   }
 
   @BeforeAll
@@ -291,6 +307,36 @@ class ProfileFramesTest {
     Row p1 = profiles.get("P1");
     assertThat(p1.<String, LocalDate>getJavaMap(p1.fieldIndex("consent_dates"))).containsExactlyInAnyOrderEntriesOf(Map.of(
         "email", d("2025-05-01"), "sms", d("2025-05-01"), "postal", d("2025-05-01")));
+  }
+
+  @Test
+  void theConsentBannerStatesPurposesAndTheLaterStatementWins() {
+    Map<String, Row> p = new HashMap<>();
+    profilesOf(conf, consents(
+            banner("k1", "analytics", true, "2026-11-05"),
+            banner("k1", "email", false, "2024-01-01"), // older than the CRM's 2025-05-01: the CRM's stands
+            banner("k1", "sms", false, "2026-11-09"), // newer than the CRM's: withdrawn
+            banner("k2", "ads", true, "2026-11-08"), // a prospect the CRM says nothing of
+            banner("k4", "analytics", false, "2026-11-01"), banner("k5", "analytics", true, "2026-11-06"),
+            banner("k4", "data_sharing", true, "2026-11-07"), banner("k5", "data_sharing", false, "2026-11-07"), // a tie: refused
+            new Object[] {"crm_id", "C6", "analytics", true, d("2026-11-01"), "crm", D})) // not a banner statement
+        .collectAsList().forEach(r -> p.put(r.getAs("person_id"), r));
+    assertThat(consentsOf(p.get("P1"))).containsExactly(true, false, true, null, true, null);
+    assertThat(p.get("P1").<String, LocalDate>getJavaMap(p.get("P1").fieldIndex("consent_dates"))).containsExactlyInAnyOrderEntriesOf(
+        Map.of("email", d("2025-05-01"), "sms", d("2026-11-09"), "postal", d("2025-05-01"), "analytics", d("2026-11-05")));
+    assertThat(consentsOf(p.get("P2"))).containsExactly(null, null, null, true, null, null);
+    assertThat(consentsOf(p.get("P5"))).containsExactly(null, null, null, null, true, false);
+    assertThat(p.get("P5").<String, LocalDate>getJavaMap(p.get("P5").fieldIndex("consent_dates"))).containsExactlyInAnyOrderEntriesOf(
+        Map.of("analytics", d("2026-11-06"), "data_sharing", d("2026-11-07")));
+    assertThat(consentsOf(p.get("P6"))).containsOnlyNulls();
+  }
+
+  static List<Boolean> consentsOf(Row r) {
+    List<Boolean> out = new ArrayList<>();
+    for (String purpose : ProfileFrames.PURPOSES) {
+      out.add(r.getAs("consent_" + purpose));
+    }
+    return out;
   }
 
   @Test
