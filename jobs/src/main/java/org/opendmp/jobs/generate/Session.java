@@ -161,10 +161,9 @@ final class Session {
   }
 
   /**
-   * The consent banner: the first page of a new cookie shows it and the visitor saves a choice, sent as a beacon.
-   * The choice is the person's own (decided by the person alone, so that every cookie of a person tells the same),
-   * and it uses neither the session's random stream nor its clock, so the rest of the world is the same with or
-   * without banners.
+   * The consent banner ({@link Banner}): the first page of a new cookie shows it and the visitor saves their choice,
+   * sent as a beacon. It uses neither the session's random stream nor its clock, so the rest of the world is the
+   * same with or without banners.
    */
   private void answerBanner(Person p, Device d, Visit v) {
     int gen = d.cookieGen(seed, day.index);
@@ -172,17 +171,12 @@ final class Session {
       return;
     }
     d.bannerAnsweredGen = gen;
-    String signal = "analytics:" + choice(p, 0, 0.75) + ",ads:" + choice(p, 1, 0.6) + ",data_sharing:" + choice(p, 2, 0.3);
-    String path = "/consent?c=" + signal;
+    String path = "/consent?c=" + Banner.signal(seed, p);
     if (v.host == Visit.Host.WEB1 || v.host == Visit.Host.WEB2) {
       web.hit(v, path, 204, 0, SITE + v.lastPath, IdRegistry.NONE);
     } else {
       collector.event(v, 500, "page_view", path, IdRegistry.NONE);
     }
-  }
-
-  private int choice(Person p, int purpose, double yes) {
-    return Seeds.unit(Seeds.hash(seed, Seeds.CONSENT, p.id, purpose, 0)) < yes ? 1 : 0;
   }
 
   private void emit(Visit v, String path, int status, String referrer, long emailKey, SplittableRandom r) {

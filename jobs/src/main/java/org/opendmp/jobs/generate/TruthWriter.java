@@ -25,7 +25,8 @@ final class TruthWriter {
   private static void persons(World w, GeneratorSpec spec, Path file) throws IOException {
     try (BufferedWriter out = TruthFiles.open(file)) {
       TruthFiles.row(out, "true_person_id", "crm_id", "email", "phone", "household_id", "interest", "propensity",
-          "first_purchase_date", "consent_email", "consent_sms", "consent_postal", "consent_ads");
+          "first_purchase_date", "consent_email", "consent_sms", "consent_postal", "consent_ads", "banner_analytics", "banner_ads",
+          "banner_data_sharing");
       for (Person p : w.people) {
         CrmRecord c = p.primary;
         boolean customer = c != null;
@@ -41,7 +42,10 @@ final class TruthWriter {
             customer ? c.consent(0) : "",
             customer ? c.consent(1) : "",
             customer ? c.consent(2) : "",
-            customer ? c.consent(3) : "");
+            customer ? c.consent(3) : "",
+            Integer.toString(Banner.choice(spec.seed(), p, 0)),
+            Integer.toString(Banner.choice(spec.seed(), p, 1)),
+            Integer.toString(Banner.choice(spec.seed(), p, 2)));
       }
     }
   }
