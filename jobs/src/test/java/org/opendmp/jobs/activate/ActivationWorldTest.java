@@ -213,11 +213,11 @@ class ActivationWorldTest {
         case "car_intender" -> sms ? sent("sms_partner", night, persons, "CAR_INTENDER", 0, null)
             : "Y".equals(t.getAs("consent_postal")) ? sent("postal_partner", night, persons, "CAR_INTENDER", 0, "AG") : "";
         case "abandon_then_wifi" -> {
-          String problem = sms ? sent("sms_partner", night, persons, "CART_STORE_VISIT", 0, detail(u, "sku")) : null;
-          problem = problem == null && sms ? sent("sms_partner", night, persons, "CART_STORE_VISIT", 1, "STORE10") : problem;
+          String smsProblem = sms ? sent("sms_partner", night, persons, "CART_STORE_VISIT", 0, detail(u, "sku")) : null;
+          smsProblem = smsProblem == null && sms ? sent("sms_partner", night, persons, "CART_STORE_VISIT", 1, "STORE10") : smsProblem;
           boolean retargeted = lake.readDate(Tables.AUDIENCE, night)
               .where(col("destination").equalTo("dsp_retargeting").and(col("person_id").isin(persons.toArray()))).count() > 0;
-          yield problem == null && retargeted ? "still in the retargeting audience" : problem;
+          yield smsProblem == null && retargeted ? "still in the retargeting audience" : smsProblem;
         }
         case "callcenter_browse" -> "Y".equals(t.getAs("consent_email")) ? crmFeedback(night, t.getAs("crm_id")) : "";
         default -> "an unknown use case";
