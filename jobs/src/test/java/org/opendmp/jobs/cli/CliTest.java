@@ -57,7 +57,9 @@ class CliTest {
     Result r = dmp("run", "ingest_crm", "--date", "2026-11-02", "--dry-run", "--set", "lake_root=/data/lake");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("would run ingest_crm for 2026-11-02 (lake /data/lake)");
-    Result resume = dmp("nightly", "--date", "2026-11-02", "--from", "conform", "--dry-run");
+    // identity needs the PII key: a dry run checks that it is there
+    Result resume = dmp("nightly", "--date", "2026-11-02", "--from", "conform", "--dry-run",
+        "--set", "pii_key_file=" + org.opendmp.common.testing.SharedSpark.testPiiKeyFile());
     assertThat(resume.out()).startsWith("would run conform for 2026-11-02").doesNotContain("ingest_");
   }
 
