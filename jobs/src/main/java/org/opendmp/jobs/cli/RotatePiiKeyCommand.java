@@ -40,9 +40,11 @@ final class RotatePiiKeyCommand implements java.util.concurrent.Callable<Integer
     EnvConfig e = env.load();
     PiiKey current = PiiKey.require(e, "rotate the PII key");
     Path file = newKeyFile.toAbsolutePath().normalize();
+    Lake lake = new Lake(Sessions.open("rotate-pii-key", e), e);
+    PiiRotation.requireCurrent(lake, current); // before creating a key file: a wrong current key leaves nothing behind
     boolean created = !Files.exists(file);
     PiiKey next = created ? PiiKey.createFile(file) : PiiKey.fromFile(file);
-    PiiRotation.Result r = PiiRotation.rotate(new Lake(Sessions.open("rotate-pii-key", e), e), current, next);
+    PiiRotation.Result r = PiiRotation.rotate(lake, current, next);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s %s%n", created ? "Created the new key file" : "New key file", file);
     out.printf("silver.customers_pii: %,d rows re-encrypted from key %s to key %s, verified (every value decrypts"

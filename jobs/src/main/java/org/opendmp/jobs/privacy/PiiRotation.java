@@ -36,13 +36,7 @@ public final class PiiRotation {
       throw new DmpException("Cannot rotate the PII key: the new key is the current key (key " + current.id() + ")");
     }
     Dataset<Row> stored = lake.read(Tables.CUSTOMERS_PII).localCheckpoint();
-    List<String> others = PiiCipher.keyIds(stored).where(col("key_id").notEqual(lit(current.id())))
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    if (!others.isEmpty()) {
-      throw new DmpException("Cannot rotate the PII key: silver.customers_pii holds values encrypted with key(s) "
-          + String.join(", ", others.stream().sorted().toList()) + ", not with the current key " + current.id()
-          + " (is DMP_PII_KEY / DMP_PII_KEY_FILE / pii_key_file the key in use?); nothing changed");
-    }
+    requireCurrent(stored, current);
     long before = contentChecksum(PiiCipher.decrypt(stored, current));
     // Materialised before the write: a value that does not decrypt fails here, with nothing written.
     Dataset<Row> rotated = PiiCipher.reencrypt(stored, current, next).localCheckpoint();
@@ -58,6 +52,21 @@ public final class PiiRotation {
           + " to its former content (key ids now " + ids + "); restore the previous version with RESTORE TABLE");
     }
     return new Result(rows, current.id(), next.id());
+  }
+
+  /** Throws, naming the key ids found, unless every encrypted value of the table is of {@code current}. */
+  public static void requireCurrent(Lake lake, PiiKey current) {
+    requireCurrent(lake.read(Tables.CUSTOMERS_PII), current);
+  }
+
+  private static void requireCurrent(Dataset<Row> stored, PiiKey current) {
+    List<String> others = PiiCipher.keyIds(stored).where(col("key_id").notEqual(lit(current.id())))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    if (!others.isEmpty()) {
+      throw new DmpException("Cannot rotate the PII key: silver.customers_pii holds values encrypted with key(s) "
+          + String.join(", ", others.stream().sorted().toList()) + ", not with the current key " + current.id()
+          + " (is DMP_PII_KEY / DMP_PII_KEY_FILE / pii_key_file the key in use?); nothing changed");
+    }
   }
 
   /**

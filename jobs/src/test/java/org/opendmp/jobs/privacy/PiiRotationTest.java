@@ -118,6 +118,7 @@ class PiiRotationTest {
     assertThat(again[0]).isEqualTo("1");
     assertThat(again[2].strip()).startsWith("error: Cannot rotate the PII key: silver.customers_pii holds values encrypted with key(s) " + next.id())
         .doesNotContain("\n");
+    assertThat(dir.resolve("third.key")).as("no key file made by a failed rotation").doesNotExist();
     assertThat(clearRows(lake, next)).isEqualTo(before);
   }
 
