@@ -42,7 +42,10 @@ SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%M" -o "$WORK/floor.rss" java -Xmx$HE
 floor_s=$(sed -E 's/.*"floor_seconds": ([0-9.]+).*/\1/' "$WORK/floor.json")
 
 echo "== $SCALE: nightly"
-SETS=(--set landing_root="$WORK/world/landing" --set lake_root="$WORK/lake" --set spark.shuffle_partitions=$PARTS)
+# ingest_crm, ingest_store and identity need the PII key: one random key per work folder, mode 600
+[ -f "$WORK/pii.key" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$WORK/pii.key")
+SETS=(--set landing_root="$WORK/world/landing" --set lake_root="$WORK/lake" --set spark.shuffle_partitions=$PARTS
+  --set pii_key_file="$WORK/pii.key")
 t0=$(date +%s.%N)
 DMP_HEAP=$HEAP DMP_JAVA_OPTS="-XX:+UseG1GC" /usr/bin/time -f "%M" -o "$WORK/nightly.rss" \
   "$DMP" nightly --date "$DATE" "${SETS[@]}" > "$WORK/nightly.log" 2>"$WORK/nightly.err"

@@ -19,6 +19,8 @@ import org.opendmp.common.DmpException;
  *     (one JVM at a time); {@code session}: use whatever catalog spark-submit configures
  * @param metastoreDir local folder of the embedded metastore (default lake_root/_metastore)
  * @param spark Spark settings
+ * @param piiKeyFile the file holding the key of the encrypted columns of silver.customers_pii (base64 of 32 bytes),
+ *     optional: the environment variables DMP_PII_KEY and DMP_PII_KEY_FILE win over it; never the key itself
  */
 public record EnvConfig(
     String lakeRoot,
@@ -27,7 +29,15 @@ public record EnvConfig(
     String confDir,
     String catalog,
     String metastoreDir,
-    SparkSettings spark) {
+    SparkSettings spark,
+    String piiKeyFile) {
+
+  /** An env without a PII key file (the key then comes from the environment, or the jobs needing it refuse). */
+  public EnvConfig(
+      String lakeRoot, String landingRoot, String exportRoot, String confDir, String catalog, String metastoreDir,
+      SparkSettings spark) {
+    this(lakeRoot, landingRoot, exportRoot, confDir, catalog, metastoreDir, spark, null);
+  }
 
   public EnvConfig {
     ConfigError.required(lakeRoot, "lake_root");
@@ -68,7 +78,7 @@ public record EnvConfig(
     merged.putAll(more);
     return new EnvConfig(
         lakeRoot, landingRoot, exportRoot, confDir, catalog, metastoreDir,
-        new SparkSettings(spark.master(), spark.shufflePartitions(), spark.driverMemory(), merged));
+        new SparkSettings(spark.master(), spark.shufflePartitions(), spark.driverMemory(), merged), piiKeyFile);
   }
 
   /** The same config with every relative local path made absolute against {@code home}. */
@@ -80,7 +90,8 @@ public record EnvConfig(
         resolve(home, confDir),
         catalog,
         resolve(home, metastoreDir),
-        spark);
+        spark,
+        piiKeyFile == null ? null : resolve(home, piiKeyFile));
   }
 
   /**

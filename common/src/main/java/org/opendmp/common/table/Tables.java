@@ -121,11 +121,14 @@ public final class Tables {
           TableDef.of(
               SILVER,
               "customers_pii",
-              "one row per pii_key (a crm_id, or the record_id of a store or wifi record): the only clear"
-                  + " contact data of the lake",
+              "one row per pii_key (a crm_id, or the record_id of a store or wifi record): the only contact"
+                  + " data of the lake, its sensitive columns (first_name, last_name, email, phone, street,"
+                  + " birth_date_enc) encrypted with AES-GCM as 'v1:<key id>:<base64 iv+ciphertext>' (read them"
+                  + " through org.opendmp.jobs.privacy.PiiCipher); pii_fingerprint is an HMAC of the clear values"
+                  + " (a re-run rewrites no unchanged row); postcode and city stay clear (blocking keys)",
               "pii_key STRING, source STRING, first_name STRING, last_name STRING, email STRING, phone STRING,"
-                  + " street STRING, postcode STRING, city STRING, birth_date DATE, updated_at TIMESTAMP,"
-                  + " extract_date DATE, deleted BOOLEAN"));
+                  + " street STRING, postcode STRING, city STRING, birth_date_enc STRING, updated_at TIMESTAMP,"
+                  + " extract_date DATE, deleted BOOLEAN, pii_fingerprint STRING"));
   public static final TableDef CONSENTS =
       register(
           TableDef.of(

@@ -54,7 +54,8 @@ public final class SharedSpark {
               base.confDir(),
               base.catalog(),
               base.metastoreDir(),
-              base.spark());
+              base.spark(),
+              base.piiKeyFile());
       return new Lake(spark(), fresh);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,7 +79,29 @@ public final class SharedSpark {
             "local[2]",
             2,
             "2g",
-            Map.of("spark.default.parallelism", "2", "spark.sql.adaptive.coalescePartitions.enabled", "true")));
+            Map.of("spark.default.parallelism", "2", "spark.sql.adaptive.coalescePartitions.enabled", "true")),
+        testPiiKeyFile().toString());
+  }
+
+  /**
+   * The PII key file of every test env (silver.customers_pii is encrypted; the jobs reading or writing it refuse
+   * to run without a key): one random key per test JVM, written once under the temp root, mode 600 where the file
+   * system allows it.
+   */
+  public static synchronized Path testPiiKeyFile() {
+    Path file = root().resolve("pii.key");
+    if (!Files.exists(file)) {
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      try {
+        Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key) + "\n");
+        file.toFile().setReadable(false, false);
+        file.toFile().setReadable(true, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return file;
   }
 
   private static synchronized Path root() {

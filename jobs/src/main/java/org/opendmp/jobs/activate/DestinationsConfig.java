@@ -37,6 +37,13 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   static final List<String> BASE_COLUMNS = List.of("id_type", "id", "codes", "removed_codes");
   /** The columns of a crm file before its extra columns. */
   static final List<String> CRM_BASE_COLUMNS = List.of("crm_id", "segments", "removed_segments");
+  /**
+   * Clear contact data: an extra column named or reading one of these is refused unless the destination says
+   * {@code pii: true}. gold.profiles holds none of them today (silver.customers_pii is the only table with contact
+   * data, encrypted); the guard keeps it so if one is added, and stops a column promising one to a partner.
+   */
+  static final List<String> CONTACT_COLUMNS =
+      List.of("first_name", "last_name", "name", "full_name", "email", "phone", "mobile", "street", "address");
   static final List<String> PROFILE_COLUMNS =
       List.of(org.opendmp.common.table.Tables.PROFILES.schema().fieldNames());
 
@@ -234,6 +241,8 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
    *     {@code trait.<trait>_<N>d} (gold.traits of the night) or a quoted constant {@code 'TEXT'} (e.g. an offer)
    * @param fallbackFor another destination's id: this one only gets the people that one does not send tonight
    *     (e.g. postal mail for those SMS cannot reach); its segments must all be mapped by that destination
+   * @param pii true: an explicit PII destination, which may receive clear contact data (an extra column
+   *     reading or named as one of {@link #CONTACT_COLUMNS}); default false, and such a column is refused at load
    */
   public record Destination(
       String id,
@@ -252,7 +261,16 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       List<String> refuseLabels,
       Map<String, String> columns,
       String fallbackFor,
-      Crm crm) {
+      Crm crm,
+      Boolean pii) {
+    /** Not a PII destination. */
+    public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
+        List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
+        String target, String identity, List<String> refuseLabels, Map<String, String> columns, String fallbackFor, Crm crm) {
+      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, identity,
+          refuseLabels, columns, fallbackFor, crm, null);
+    }
+
     /** Not a CRM feedback. */
     public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
         List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
@@ -270,6 +288,7 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
     }
 
     public Destination {
+      pii = ConfigError.orDefault(pii, false);
       ConfigError.required(id, "id");
       if (!ID.matcher(id).matches() || id.length() > 60) {
         throw new ConfigError("id", "must be lower snake_case (a-z, 0-9, single _, at most 60 characters), got '" + id + "'");
@@ -331,7 +350,12 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
           throw new ConfigError(key, "must be profile.<column>, trait.<trait>_<N>d or a quoted constant 'TEXT', got '"
               + c.getValue() + "'");
         }
-        if (c.getValue().startsWith("profile.") && !PROFILE_COLUMNS.contains(c.getValue().substring(8))) {
+        String read = c.getValue().startsWith("profile.") ? c.getValue().substring(8) : null;
+        if (!pii && (CONTACT_COLUMNS.contains(c.getKey()) || read != null && CONTACT_COLUMNS.contains(read))) {
+          throw new ConfigError(key, "would send clear contact data ('" + c.getKey() + ": " + c.getValue() + "'): only a"
+              + " destination with pii: true may receive it");
+        }
+        if (read != null && !PROFILE_COLUMNS.contains(read)) {
           throw new ConfigError(key, "'" + c.getValue().substring(8) + "' is not a column of gold.profiles");
         }
       }
@@ -430,7 +454,7 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   static final List<String> PRESSURE_KEYS = List.of("max_contacts_7d", "priority");
   static final List<String> CRM_KEYS = List.of("max_pages", "scores", "window_days");
   static final List<String> DESTINATION_KEYS = List.of("columns", "crm", "fallback_for", "file_template", "format", "gzip", "id",
-      "id_types", "identity", "mode", "partner", "purpose", "refuse_labels", "segments", "split_rows", "suppress", "target");
+      "id_types", "identity", "mode", "partner", "pii", "purpose", "refuse_labels", "segments", "split_rows", "suppress", "target");
 
   /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */
   public static DestinationsConfig load(EnvConfig env) {

@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
     })
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   private static final String MARKER = ".opendmp-demo";
+  /** The demo's PII key (silver.customers_pii is encrypted): created on the first run, mode 600, reused after. */
+  static final String KEY_FILE = "pii.key";
 
   @Option(names = "--dir", paramLabel = "DIR", description = "Demo folder (default: demo/ in the checkout).")
   Path dir;
@@ -73,7 +75,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     EnvConfig env =
         new EnvConfig(
             home.resolve("lake").toString(), home.resolve("world/landing").toString(), home.resolve("exports").toString(),
-            Dmp.home().resolve("conf").toString(), "hive", home.resolve("lake/_metastore").toString(), EnvConfig.SparkSettings.DEFAULTS);
+            Dmp.home().resolve("conf").toString(), "hive", home.resolve("lake/_metastore").toString(), EnvConfig.SparkSettings.DEFAULTS,
+            demoKey(out, home).toString());
     out.println("== 2/3 running the nights");
     // The demo prints its own progress; the jobs' log lines (RUN_SUMMARY...) would only interleave with it.
     org.apache.logging.log4j.core.config.Configurator.setLevel("org.opendmp", org.apache.logging.log4j.Level.WARN);
@@ -154,6 +157,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** Empties the demo folder, refusing to touch a folder the demo did not create. */
+  /** The demo folder's PII key file, created with a fresh key on the first run (DMP_PII_KEY and DMP_PII_KEY_FILE still win). */
+  static Path demoKey(PrintWriter out, Path home) {
+    Path file = home.resolve(KEY_FILE);
+    if (!Files.exists(file)) {
+      org.opendmp.jobs.privacy.PiiKey.createFile(file);
+      out.printf("   created the demo's PII key %s (mode 600; the encrypted columns of silver.customers_pii need it)%n", file);
+    }
+    return file;
+  }
+
   static void prepare(Path home) throws IOException {
     if (Files.exists(home)) {
       boolean empty;
@@ -165,7 +178,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       }
       try (Stream<Path> s = Files.walk(home)) {
         for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
+          if (!p.equals(home) && !p.equals(home.resolve(KEY_FILE))) { // the key outlives the runs: made once, reused
+            Files.delete(p);
+          }
         }
       }
     }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       DedupeCommand.class,
       ReportCommand.class,
+      RotatePiiKeyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Dmp implements Runnable {

@@ -3,6 +3,7 @@ package org.opendmp.jobs.conform;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.to_date;
@@ -69,6 +70,21 @@ public final class CrmState {
    */
   public static void merge(
       DeltaTable target, Dataset<Row> state, String key, LocalDate fullExtractDate, Column scope, List<String> clearedOnDelete) {
+    merge(target, state, key, fullExtractDate, scope, clearedOnDelete, List.of());
+  }
+
+  /**
+   * {@link #merge}, but a matched row is rewritten only when one of {@code compared} differs (null-safe): for
+   * silver.customers_pii, whose ciphertext differs at each write (a fresh IV) while its fingerprint and plain
+   * columns do not, so that re-running a night rewrites no unchanged row. Empty: every matched row is rewritten.
+   */
+  public static void merge(
+      DeltaTable target, Dataset<Row> state, String key, LocalDate fullExtractDate, Column scope, List<String> clearedOnDelete,
+      List<String> compared) {
+    Column changed = compared.isEmpty() ? lit(true) : lit(false);
+    for (String c : compared) {
+      changed = changed.or(not(col("t." + c).eqNullSafe(col("s." + c))));
+    }
     Map<String, Column> setAll = new LinkedHashMap<>();
     for (String c : state.columns()) {
       setAll.put(c, clearedOnDelete.contains(c) ? when(col("s.deleted"), nullOf(state, c)).otherwise(col("s." + c)) : col("s." + c));
@@ -77,7 +93,7 @@ public final class CrmState {
         target
             .as("t")
             .merge(state.as("s"), col("t." + key).equalTo(col("s." + key)))
-            .whenMatched(col("s.extract_date").geq(col("t.extract_date")))
+            .whenMatched(col("s.extract_date").geq(col("t.extract_date")).and(changed))
             .update(setAll)
             .whenNotMatched()
             .insert(setAll);

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.opendmp.common.run.RunSummary;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
+import org.opendmp.jobs.privacy.PiiKey;
 import org.opendmp.jobs.Job;
 import org.opendmp.jobs.JobContext;
 import org.opendmp.jobs.conform.DailyCounts;
@@ -40,10 +41,12 @@ public final class Identity implements Job {
   @Override
   public void check(org.opendmp.common.config.EnvConfig env) {
     IdentityConfig.load(env.conf("identity.yaml"));
+    PiiKey.require(env, "run identity");
   }
 
   @Override
   public RunSummary run(JobContext ctx) {
+    PiiKey.require(ctx.env(), "run identity"); // probabilistic matching reads silver.customers_pii decrypted
     LocalDate date = ctx.date();
     IdentityConfig conf = IdentityConfig.load(ctx.conf("identity.yaml"));
     Dataset<Row> observations = ctx.lake().readDate(Tables.ID_OBSERVATIONS, date);
@@ -85,7 +88,8 @@ public final class Identity implements Job {
             .select(col("id_type_a"), col("id_value_a"), col("id_type_b"), col("id_value_b"), col("rule"), lit(DETERMINISTIC).as("kind"),
                 lit(1.0).as("match_probability"), lit(null).cast("map<string,double>").as("match_weights"), col("n"));
     ctx.stage("probabilistic links");
-    Dataset<Row> probabilistic = ProbabilisticLinks.night(ctx.spark(), lake, date, conf.probabilistic(), ctx.conf("identity.yaml").getParent());
+    Dataset<Row> probabilistic = ProbabilisticLinks.night(
+        ctx.spark(), lake, date, conf.probabilistic(), ctx.conf("identity.yaml").getParent(), PiiKey.require(ctx.env(), "run identity"));
     ctx.stage("device links");
     Dataset<Row> device = DeviceLinks.night(ctx.spark(), lake, date, conf.device());
     Dataset<Row> links =

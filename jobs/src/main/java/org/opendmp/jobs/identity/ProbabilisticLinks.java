@@ -23,6 +23,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.opendmp.common.DmpException;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
+import org.opendmp.jobs.privacy.PiiCipher;
+import org.opendmp.jobs.privacy.PiiKey;
 import org.opendmp.jobs.identity.probabilistic.LinkResult;
 import org.opendmp.jobs.identity.probabilistic.MatchSpec;
 import org.opendmp.jobs.identity.probabilistic.MatchSpec.LinkType;
@@ -93,13 +95,16 @@ public final class ProbabilisticLinks {
    * rule is enabled or there is nothing to compare.
    *
    * @param confDir the folder the rules' spec files are relative to (conf_dir)
+   * @param key the PII key: silver.customers_pii is read decrypted (the clear values live only in this job's
+   *     memory and caches, released before returning)
    */
-  public static Dataset<Row> night(SparkSession spark, Lake lake, LocalDate date, ProbabilisticConfig conf, Path confDir) {
+  public static Dataset<Row> night(
+      SparkSession spark, Lake lake, LocalDate date, ProbabilisticConfig conf, Path confDir, PiiKey key) {
     List<LinkResult> results = new ArrayList<>();
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
       List<Dataset<Row>> parts = new ArrayList<>();
-      Dataset<Row> pii = lake.read(Tables.CUSTOMERS_PII);
+      Dataset<Row> pii = PiiCipher.decrypt(lake.read(Tables.CUSTOMERS_PII), key);
       Dataset<Row> crm = keep(liveCrm(pii), cached); // computed by the first rule that needs it
       long[] nLive = {-1};
       if (conf.storePiiCustomer().enabled()) {

@@ -8,23 +8,38 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.opendmp.common.config.EnvConfig;
 import org.opendmp.common.run.RunSummary;
+import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.TableDef;
 import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.Job;
 import org.opendmp.jobs.JobContext;
 import org.opendmp.jobs.conform.CrmState;
+import org.opendmp.jobs.privacy.PiiCipher;
+import org.opendmp.jobs.privacy.PiiKey;
 
 /**
  * {@code ingest_crm}: CRM full and delta extracts into bronze.crm_customers (hashed contact keys), and their
- * clear contact values into silver.customers_pii, the one table allowed to hold them.
+ * contact values into silver.customers_pii, the one table allowed to hold them, encrypted (PiiCipher).
  */
 public final class IngestCrm implements Job {
+  /** Columns a deletion clears. */
   static final List<String> PII_COLUMNS =
-      List.of("first_name", "last_name", "email", "phone", "street", "postcode", "city", "birth_date", "updated_at");
+      List.of("first_name", "last_name", "email", "phone", "street", "postcode", "city", "birth_date_enc", "updated_at",
+          PiiCipher.FINGERPRINT);
+  /** What makes a row changed: the plain columns and the fingerprint of the encrypted ones (never the ciphertext). */
+  static final List<String> COMPARED =
+      List.of("source", "postcode", "city", "updated_at", "extract_date", "deleted", PiiCipher.FINGERPRINT);
+
+  @Override
+  public void check(EnvConfig env) {
+    PiiKey.require(env, "run ingest_crm");
+  }
 
   @Override
   public RunSummary run(JobContext ctx) {
+    PiiKey key = PiiKey.require(ctx.env(), "run ingest_crm");
     IngestConfig conf = IngestConfig.load(ctx.conf("ingest.yaml"));
     String columns = FeedParsers.CRM_COLUMNS;
     List<FileKind> kinds =
@@ -36,13 +51,14 @@ public final class IngestCrm implements Job {
     ctx.stage("merging CRM contact data into silver.customers_pii");
     LocalDate fullDate = CrmState.fullExtractDate(good);
     CrmState.merge(
-        ctx.lake().delta(Tables.CUSTOMERS_PII), piiState(good), "pii_key", fullDate, col("t.source").equalTo("crm"), PII_COLUMNS);
+        ctx.lake().delta(Tables.CUSTOMERS_PII), Lake.conform(Tables.CUSTOMERS_PII, PiiCipher.encrypt(piiState(good), key)),
+        "pii_key", fullDate, col("t.source").equalTo("crm"), PII_COLUMNS, COMPARED);
     RunSummary summary = BronzeIngest.summary(ctx, parsed).with("full_extract", fullDate == null ? "none" : fullDate.toString());
     BronzeIngest.release(parsed);
     return summary;
   }
 
-  /** silver.customers_pii rows (source crm) from the night's CRM records: one per crm_id. */
+  /** silver.customers_pii rows (source crm, clear: see PiiCipher#encrypt) from the night's CRM records: one per crm_id. */
   static Dataset<Row> piiState(Dataset<Row> records) {
     return CrmState.latestPerCustomer(records)
         .select(

@@ -59,7 +59,8 @@ public final class TraitsBench {
     Files.createDirectories(work);
     int partitions = Integer.parseInt(a.getOrDefault("partitions", "4"));
     EnvConfig env = new EnvConfig(work.resolve("lake").toString(), a.get("landing"), work.resolve("exports").toString(),
-        a.get("conf"), "session", null, new EnvConfig.SparkSettings("local[*]", partitions, "4g", Map.of()));
+        a.get("conf"), "session", null, new EnvConfig.SparkSettings("local[*]", partitions, "4g", Map.of()),
+        benchKey(work).toString());
     SparkSession spark = Sessions.open("traits-bench", env);
     spark.sparkContext().setLogLevel("WARN");
     Reads reads = new Reads();
@@ -117,5 +118,14 @@ public final class TraitsBench {
     m.put("traits_rows", t.outcome().summary().rowsOut());
     m.putAll(t.outcome().summary().details());
     return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+  }
+
+  /** The bench's PII key (ingest and identity need one): created in the work folder on first use, then reused. */
+  private static Path benchKey(Path work) {
+    Path file = work.resolve("pii.key");
+    if (!Files.exists(file)) {
+      org.opendmp.jobs.privacy.PiiKey.createFile(file);
+    }
+    return file;
   }
 }

@@ -74,6 +74,27 @@ class DestinationsConfigTest {
     new Activate().check(new EnvConfig("lake", "landing", "exports", CONF.toString(), null, null, null));
   }
 
+  /** Clear contact data goes only to a destination that says it is a PII destination. */
+  @Test
+  void aContactColumnNeedsAPiiDestination() {
+    String email = BASE + "    columns:\n      email: profile.email\n";
+    assertThatThrownBy(() -> load(email))
+        .isInstanceOf(DmpException.class)
+        .hasMessageContaining("key 'destinations[0].columns.email' would send clear contact data ('email: profile.email'):"
+            + " only a destination with pii: true may receive it")
+        .hasMessageContaining("destinations.yaml, line 10");
+    assertThatThrownBy(() -> load(BASE + "    columns:\n      contact: profile.phone\n"))
+        .hasMessageContaining("columns.contact' would send clear contact data ('contact: profile.phone')");
+    assertThatThrownBy(() -> load(BASE + "    columns:\n      last_name: \"'X'\"\n"))
+        .hasMessageContaining("columns.last_name' would send clear contact data");
+    // pii: true lifts the guard; the column must still exist in gold.profiles (none holds contact data today)
+    assertThatThrownBy(() -> load(email + "    pii: true\n"))
+        .hasMessageContaining("'email' is not a column of gold.profiles");
+    Destination d = load(BASE + "    pii: true\n    columns:\n      phone: \"'0800 000 000'\"\n").destinations().get(0);
+    assertThat(d.pii()).isTrue();
+    assertThat(load(BASE).destinations().get(0).pii()).isFalse();
+  }
+
   @Test
   void defaultsAndTargets() {
     Destination d = load(BASE).destinations().get(0);

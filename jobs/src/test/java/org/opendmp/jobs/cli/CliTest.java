@@ -57,7 +57,9 @@ class CliTest {
     Result r = dmp("run", "ingest_crm", "--date", "2026-11-02", "--dry-run", "--set", "lake_root=/data/lake");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("would run ingest_crm for 2026-11-02 (lake /data/lake)");
-    Result resume = dmp("nightly", "--date", "2026-11-02", "--from", "conform", "--dry-run");
+    // identity needs the PII key: a dry run checks that it is there
+    Result resume = dmp("nightly", "--date", "2026-11-02", "--from", "conform", "--dry-run",
+        "--set", "pii_key_file=" + org.opendmp.common.testing.SharedSpark.testPiiKeyFile());
     assertThat(resume.out()).startsWith("would run conform for 2026-11-02").doesNotContain("ingest_");
   }
 
@@ -108,12 +110,28 @@ class CliTest {
     Files.writeString(segments, Files.readString(segments).replace("score.rfm_monetary >= 5", "trait.rfm_monetry >= 5"));
     Path lake = dir.resolve("lake");
     Result r = dmp("nightly", "--date", "2026-11-02", "--set", "lake_root=" + lake, "--set", "landing_root=" + dir.resolve("landing"),
-        "--set", "export_root=" + dir.resolve("exports"), "--set", "conf_dir=" + conf);
+        "--set", "export_root=" + dir.resolve("exports"), "--set", "conf_dir=" + conf,
+        "--set", "pii_key_file=" + org.opendmp.common.testing.SharedSpark.testPiiKeyFile());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().lines().toList()).hasSize(1);
     assertThat(r.err()).contains("Cannot load segments: unknown trait 'rfm_monetry'", segments.toString(), "segment vip", "column",
         "[job segments]");
     assertThat(lake).doesNotExist();
+  }
+
+  /** Without a PII key, a night stops before anything is written, saying how to give one. */
+  @Test
+  void aNightWithoutAPiiKeyStopsBeforeAnyWrite() {
+    Path lake = dir.resolve("lake");
+    Result r = dmp("nightly", "--date", "2026-11-02", "--set", "lake_root=" + lake, "--set", "landing_root=" + dir.resolve("landing"),
+        "--set", "export_root=" + dir.resolve("exports"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("error: Cannot run ingest_crm: no PII key (set DMP_PII_KEY or DMP_PII_KEY_FILE, or"
+        + " pii_key_file in the env file) [job ingest_crm]");
+    assertThat(lake).doesNotExist();
+    Result bad = dmp("nightly", "--date", "2026-11-02", "--dry-run", "--set", "lake_root=" + lake, "--set", "pii_key_file=" + dir.resolve("none.key"));
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("Cannot read the PII key: NoSuchFileException", "none.key");
   }
 
   @Test

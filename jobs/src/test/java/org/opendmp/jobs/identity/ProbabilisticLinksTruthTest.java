@@ -68,7 +68,8 @@ class ProbabilisticLinksTruthTest {
         JobRunner.Outcome o = JobRunner.run(j, lake, date);
         assertThat(o.ok()).as(j.name() + ": " + o.message()).isTrue();
       }
-      var pii = lake.read(Tables.CUSTOMERS_PII);
+      var pii = org.opendmp.jobs.privacy.PiiCipher.decrypt(lake.read(Tables.CUSTOMERS_PII),
+          org.opendmp.jobs.privacy.PiiKey.require(lake.env(), "test"));
       Set<String> customers = new HashSet<>();
       Map<String, List<String>> crmIdsOf = new HashMap<>();
       for (Row r : ProbabilisticLinks.liveCrm(pii).select("record_id").collectAsList()) {
@@ -91,7 +92,8 @@ class ProbabilisticLinksTruthTest {
           }
         });
       }
-      links.addAll(ProbabilisticLinks.night(lake.spark(), lake, date, conf, Path.of(lake.env().confDir())).collectAsList());
+      links.addAll(ProbabilisticLinks.night(lake.spark(), lake, date, conf, Path.of(lake.env().confDir()),
+          org.opendmp.jobs.privacy.PiiKey.require(lake.env(), "test")).collectAsList());
     }
   }
 
