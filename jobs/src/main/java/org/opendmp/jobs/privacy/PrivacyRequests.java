@@ -60,7 +60,8 @@ public final class PrivacyRequests {
         continue;
       }
       Request r = row(text, i + 1, file, ids);
-      if (r.valid()) {
+      if (!r.requestId().startsWith("line:")) {
+        // a request id names one request: a second row with it is refused, whatever became of the first
         Integer before = firstLine.putIfAbsent(r.requestId(), r.line());
         if (before != null) {
           r = rejected(r.line(), r.requestId(), r.type(), r.requestIdType(),
