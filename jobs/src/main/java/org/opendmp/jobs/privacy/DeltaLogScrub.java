@@ -34,22 +34,23 @@ public final class DeltaLogScrub {
 
   private DeltaLogScrub() {}
 
-  /** VACUUM RETAIN 0 HOURS, then {@link #scrub}; the data files vacuum deleted. */
-  public static long vacuumAndScrub(Lake lake, TableDef t) {
+  /** VACUUM RETAIN 0 HOURS, then {@link #scrub}. */
+  public static void vacuumAndScrub(Lake lake, TableDef t) {
     var session = lake.spark().conf();
     String check = "spark.databricks.delta.retentionDurationCheck.enabled";
-    String before = session.get(check, "true");
+    // Delta lists the table's folders in this many tasks (Spark's default 10,000: minutes of empty tasks per table)
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    String checkBefore = session.get(check, "true");
+    String listingBefore = session.get(listing, "10000");
     session.set(check, "false"); // zero retention is the point here, for this call only
-    long files;
+    session.set(listing, session.get("spark.sql.shuffle.partitions"));
     try {
-      String sql = "VACUUM delta.`" + lake.path(t) + "` RETAIN 0 HOURS";
-      files = lake.spark().sql(sql + " DRY RUN").count();
-      lake.spark().sql(sql).collect();
+      lake.spark().sql("VACUUM delta.`" + lake.path(t) + "` RETAIN 0 HOURS").collect();
     } finally {
-      session.set(check, before);
+      session.set(check, checkBefore);
+      session.set(listing, listingBefore);
     }
     scrub(lake, t);
-    return files;
   }
 
   /** Drops the stats of files no longer in the table from its _delta_log (see the class comment). */

@@ -50,7 +50,7 @@ public final class Erasure {
    * @param perTable table name -> rows removed
    */
   public record Result(Map<String, Map<String, Long>> perRequest, Map<String, Long> perTable, long pendingRemovals,
-      long suppressed, long filesVacuumed) {}
+      long suppressed, long tablesVacuumed) {}
 
   public static Result erase(Lake lake, LocalDate date, Map<String, Subject> subjects, boolean vacuum) {
     Map<String, Map<String, Long>> perRequest = new LinkedHashMap<>();
@@ -95,13 +95,10 @@ public final class Erasure {
       LoggerFactory.getLogger(Erasure.class).info("{}: {} rows erased", t.fullName(), deleted);
     }
     lake.spark().catalog().dropTempView(VIEW);
-    long vacuumed = 0;
     if (vacuum) {
-      for (TableDef t : affected) {
-        vacuumed += DeltaLogScrub.vacuumAndScrub(lake, t);
-      }
+      affected.forEach(t -> DeltaLogScrub.vacuumAndScrub(lake, t));
     }
-    return new Result(perRequest, perTable, pending, suppressed, vacuumed);
+    return new Result(perRequest, perTable, pending, suppressed, vacuum ? affected.size() : 0);
   }
 
   /** The erased values of every subject: its person ids, identifiers and the lower-cased forms text may hold. */

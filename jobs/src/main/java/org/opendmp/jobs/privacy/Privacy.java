@@ -116,7 +116,7 @@ public final class Privacy implements Job {
     details.put("rows_removed_per_table", erased.perTable());
     details.put("pending_removals", erased.pendingRemovals());
     details.put("suppressed_identifiers", erased.suppressed());
-    details.put("files_vacuumed", erased.filesVacuumed());
+    details.put("tables_vacuumed", erased.tablesVacuumed());
     long removedRows = erased.perTable().values().stream().mapToLong(Long::longValue).sum();
     return new RunSummary(ctx.job(), date, requests.size(), removedRows, rejected, details);
   }
