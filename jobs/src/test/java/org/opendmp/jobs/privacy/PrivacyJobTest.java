@@ -116,10 +116,8 @@ class PrivacyJobTest {
     assertThat(ops.get("r2").<String>getAs("status")).isEqualTo("done");
     assertThat(ops.get("r2").isNullAt(ops.get("r2").fieldIndex("rows_removed"))).isTrue();
     assertThat(ops.get("r3").<String>getAs("status")).isEqualTo("rejected");
-    assertThat(ops.get("r3").<String>getAs("reason")).isEqualTo("id_value is empty, junk or not a valid email at file "
-        + Path.of(lake.env().landingRoot(), "privacy/dt=" + D2, "requests.csv").toUri().getPath().replaceAll("/$", "") .replaceFirst("^", "")
-        .substring(0, 0) + "file " + new org.apache.hadoop.fs.Path(lake.env().landingRoot() + "/privacy/dt=" + D2, "requests.csv")
-        + ", line 4, column 4 (id_value)");
+    assertThat(ops.get("r3").<String>getAs("reason")).startsWith("id_value is empty, junk or not a valid email at file ")
+        .endsWith("privacy/dt=" + D2 + "/requests.csv, line 4, column 4 (id_value)");
     assertThat(ops.get("r4").<String>getAs("status")).isEqualTo("done");
     assertThat(ops.get("r4").<String>getAs("reason")).startsWith("not in identity.id_graph");
     assertThat(ops.get("r5").<String>getAs("reason")).contains("type must be one of", "line 6, column 2 (type)");
