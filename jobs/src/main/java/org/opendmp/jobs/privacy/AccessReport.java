@@ -90,6 +90,7 @@ public final class AccessReport {
     Path tmp = new Path(file.getParent(), "_" + file.getName() + ".tmp");
     try {
       FileSystem fs = file.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
+      fs.setWriteChecksum(false); // the answer is one file, without a local .crc companion
       try (OutputStream out = fs.create(tmp, true)) {
         JSON.writeValue(out, report);
       }
