@@ -66,7 +66,7 @@ public final class Privacy implements Job {
       throw new DmpException("Cannot process privacy requests: " + requests.size() + " rows, above max_requests = " + conf.maxRequests()
           + " (file " + file + "; key max_requests of privacy.yaml)");
     }
-    Map<String, Map<String, Long>> before = doneBefore(lake, date);
+    Map<String, Row> before = doneBefore(lake, date);
     lake.replaceDate(Tables.PRIVACY_REQUESTS, date,
         lake.spark().createDataFrame(statusRows(requests, Map.of(), Map.of(), Map.of(), true), Tables.PRIVACY_REQUESTS.schema()));
 
@@ -100,10 +100,14 @@ public final class Privacy implements Job {
 
     ctx.stage("request status");
     Map<String, Map<String, Long>> removed = new HashMap<>(erased.perRequest());
-    removed.putAll(before); // a rerun of the night keeps the counts of the run that removed the rows
     Map<String, String> notes = new HashMap<>(refused);
     subjects.values().stream().filter(s -> s.personIds().isEmpty())
         .forEach(s -> notes.put(s.requestId(), "not in identity.id_graph: only rows holding the identifier itself were looked for"));
+    // a rerun of the night keeps what the run that removed the rows recorded (the person is no longer in the graph)
+    before.forEach((id, row) -> {
+      removed.put(id, row.isNullAt(1) ? Map.of() : row.getJavaMap(1));
+      notes.put(id, row.getString(2));
+    });
     List<Row> rows = statusRows(requests, removed, notes, refused, false);
     lake.replaceDate(Tables.PRIVACY_REQUESTS, date, lake.spark().createDataFrame(rows, Tables.PRIVACY_REQUESTS.schema()));
 
@@ -131,21 +135,21 @@ public final class Privacy implements Job {
       Map<String, Long> counts = r.type() != null && r.type().equals("erase") && status.equals("done")
           ? removed.getOrDefault(r.requestId(), Map.of()) : null;
       rows.add(RowFactory.create(r.requestId(), r.type(), r.requestIdType(), status, reason,
-          counts == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(counts), null));
+          counts == null ? null : scala.jdk.javaapi.CollectionConverters.asScala(new java.util.TreeMap<>(counts)), null));
     }
     return rows;
   }
 
 
-  /** rows_removed of the erase requests already done on this night (a rerun keeps them). */
-  private static Map<String, Map<String, Long>> doneBefore(Lake lake, LocalDate date) {
-    Map<String, Map<String, Long>> out = new HashMap<>();
+  /** request_id, rows_removed, reason of the erase requests already done on this night (a rerun keeps them). */
+  private static Map<String, Row> doneBefore(Lake lake, LocalDate date) {
+    Map<String, Row> out = new HashMap<>();
     if (!Subjects.exists(lake, Tables.PRIVACY_REQUESTS)) {
       return out;
     }
     for (Row r : lake.readDate(Tables.PRIVACY_REQUESTS, date).where(col("status").equalTo("done").and(col("type").equalTo("erase")))
-        .select("request_id", "rows_removed").collectAsList()) {
-      out.put(r.getString(0), r.isNullAt(1) ? Map.of() : r.getJavaMap(1));
+        .select("request_id", "rows_removed", "reason").collectAsList()) {
+      out.put(r.getString(0), r);
     }
     return out;
   }
