@@ -16,6 +16,7 @@ import org.opendmp.jobs.ingest.IngestStore;
 import org.opendmp.jobs.ingest.IngestWeblogs;
 import org.opendmp.jobs.lookalike.Lookalike;
 import org.opendmp.jobs.ops.Maintenance;
+import org.opendmp.jobs.privacy.Privacy;
 import org.opendmp.jobs.profile.Profiles;
 import org.opendmp.jobs.profile.Traits;
 import org.opendmp.jobs.score.Scores;
@@ -48,9 +49,16 @@ public final class JobRegistry {
               List.of("landing:partner_data"),
               List.of("bronze.partner_segments", "bronze.partner_taxonomy", "bronze.partner_segments_rejects", "bronze.partner_taxonomy_rejects"),
               IngestPartnerData::new),
+          new JobSpec("privacy", "privacy",
+              "Erase and access requests (landing privacy/dt=D/requests.csv, optional; conf/privacy.yaml): every row about an erased"
+                  + " person removed from every zone, vacuumed and scrubbed from the Delta logs, identifiers to the suppression list,"
+                  + " removals kept for the next deliveries; one JSON file per access request under export_root/privacy",
+              List.of("landing:privacy", "identity.id_graph", "identity.person_merges", "every table with erasure keys"),
+              List.of("ops.privacy_requests", "ops.erasure_suppressions", "activation.pending_removals", "every table with erasure keys"),
+              Privacy::new),
           new JobSpec("conform", "conform", "Bronze to silver: events, identifier pairs, CRM state, consents, identifiers",
               List.of("bronze.web_events", "bronze.ad_events", "bronze.id_sync", "bronze.crm_customers", "bronze.store_transactions",
-                  "bronze.store_wifi_logins", "bronze.callcenter_appointments", "bronze.catalog_mailings"),
+                  "bronze.store_wifi_logins", "bronze.callcenter_appointments", "bronze.catalog_mailings", "ops.erasure_suppressions"),
               List.of("silver.events", "silver.id_observations", "silver.customers", "silver.consents", "silver.identifiers"), Conform::new),
           new JobSpec("identity", "identity",
               "Deterministic, probabilistic and device links; stable person ids under the guards; merges, splits, households, audit",
@@ -82,8 +90,8 @@ public final class JobRegistry {
                   + " pressure cap, identity strictness, routing; full or incremental; the CRM feedback) to export_root with"
                   + " manifest.json and _SUCCESS, logged in activation.exports",
               List.of("gold.segment_membership", "gold.segment_stats", "gold.profiles", "identity.id_graph", "silver.id_links",
-                  "gold.scores", "gold.traits", "silver.events", "activation.audience", "activation.exports"),
-              List.of("activation.audience", "activation.exports"), Activate::new),
+                  "gold.scores", "gold.traits", "silver.events", "activation.audience", "activation.exports", "activation.pending_removals"),
+              List.of("activation.audience", "activation.exports", "activation.pending_removals"), Activate::new),
           new JobSpec("maintenance", "maintenance",
               "Retention (conf/maintenance.yaml), compaction and Z-ordering of the night's partitions, vacuum, expired deliveries",
               List.of("every lake table", "export_root"), List.of("ops.maintenance"), Maintenance::new));

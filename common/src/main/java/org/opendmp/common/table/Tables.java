@@ -429,6 +429,123 @@ public final class Tables {
                   + " run_date DATE",
               "run_date"));
 
+  public static final TableDef PRIVACY_REQUESTS =
+      register(
+          TableDef.of(
+              OPS,
+              "privacy_requests",
+              "one row per privacy request (landing privacy/dt=D/requests.csv) and night it was processed: never the"
+                  + " identifier value itself",
+              "request_id STRING COMMENT 'as received (a malformed row without one: line:<n> of the file)',"
+                  + " type STRING COMMENT 'erase | access (as received when malformed)',"
+                  + " id_type STRING COMMENT 'email | phone | crm_id | login | cookie (as received when malformed)',"
+                  + " status STRING COMMENT 'received | done | rejected',"
+                  + " reason STRING COMMENT 'why rejected, or what was found (null when done)',"
+                  + " rows_removed MAP<STRING,BIGINT> COMMENT 'erase: table name -> rows removed the first time the request was"
+                  + " done (tables with none left out)',"
+                  + " run_date DATE",
+              "run_date"));
+  public static final TableDef ERASURE_SUPPRESSIONS =
+      register(
+          TableDef.of(
+              OPS,
+              "erasure_suppressions",
+              "one row per identifier of an erased person: a salted hash (never the identifier nor its plain SHA-256) that"
+                  + " conform matches the night's records against, so later feeds do not bring the person back",
+              "id_key STRING COMMENT 'hex SHA-256 of the lake''s suppression salt, the id_type and the id_value',"
+                  + " request_id STRING, erased_on DATE"));
+  public static final TableDef PENDING_REMOVALS =
+      register(
+          TableDef.of(
+              Zone.ACTIVATION,
+              "pending_removals",
+              "one row per destination and erased person the destination had received: what its next delivery must tell"
+                  + " the partner to forget; activate consumes the rows of a destination it delivers",
+              "destination STRING, person_id STRING, id_type STRING, id_values ARRAY<STRING>, segments ARRAY<STRING>,"
+                  + " codes ARRAY<STRING>, column_values ARRAY<STRING>, request_id STRING, erased_on DATE,"
+                  + " delivered_on DATE COMMENT 'the night activate sent the removal (null: not yet); purged the night after'"));
+
+  // ---- erasure: which columns of each table can hold a value about a person (the privacy job's erase) ----
+  private static final java.util.Map<TableDef, List<ErasureKey>> ERASURE = new java.util.LinkedHashMap<>();
+  private static final java.util.Map<TableDef, String> ERASURE_EXEMPT = new java.util.LinkedHashMap<>();
+
+  static {
+    erasure(WEB_EVENTS, ErasureKey.id("cookie", "cookie"), ErasureKey.id("login", "login"), ErasureKey.id("maid", "maid"),
+        ErasureKey.id("email_sha256", "email_sha256"), ErasureKey.text("url"), ErasureKey.text("referrer"));
+    erasure(AD_EVENTS, ErasureKey.id("ad_cookie", "ad_cookie"));
+    erasure(ID_SYNC, ErasureKey.id("partner_uid", "partner_uid:*"), ErasureKey.id("cookie", "cookie"));
+    erasure(CRM_CUSTOMERS, ErasureKey.id("crm_id", "crm_id"), ErasureKey.id("email_sha256", "email_sha256"),
+        ErasureKey.id("phone_sha256", "phone_sha256"), ErasureKey.id("login", "login"), ErasureKey.id("loyalty_card", "loyalty_card"));
+    erasure(STORE_TRANSACTIONS, ErasureKey.id("loyalty_card", "loyalty_card"), ErasureKey.id("record_id", "pii_record"));
+    erasure(STORE_WIFI_LOGINS, ErasureKey.id("email_sha256", "email_sha256"), ErasureKey.id("phone_sha256", "phone_sha256"),
+        ErasureKey.id("maid", "maid"));
+    erasure(CALLCENTER_APPOINTMENTS, ErasureKey.id("crm_id", "crm_id"));
+    erasure(CATALOG_MAILINGS, ErasureKey.id("crm_id", "crm_id"));
+    erasure(PARTNER_SEGMENTS, ErasureKey.id("partner_uid", "partner_uid:*"));
+    exempt(PARTNER_TAXONOMY, "the partners' segment codes and names: nothing about a person");
+    for (TableDef t : List.copyOf(ALL)) {
+      if (t.name().endsWith("_rejects")) {
+        erasure(t, ErasureKey.text("raw_line"));
+      }
+    }
+    erasure(EVENTS, ErasureKey.pair("id_type", "id_value"), ErasureKey.record("event_id"), ErasureKey.text("url"));
+    erasure(CUSTOMERS, ErasureKey.id("crm_id", "crm_id"), ErasureKey.id("email_sha256", "email_sha256"),
+        ErasureKey.id("phone_sha256", "phone_sha256"), ErasureKey.id("login", "login"), ErasureKey.id("loyalty_card", "loyalty_card"));
+    // its email is encrypted (a fresh IV per value: no hash of it can match), so its rows go by their keys: the
+    // person's crm ids, store records tied to them (pii_record) and the records erased elsewhere
+    erasure(CUSTOMERS_PII, ErasureKey.id("pii_key", "crm_id"), ErasureKey.id("pii_key", "pii_record"), ErasureKey.record("pii_key"));
+    erasure(CONSENTS, ErasureKey.pair("id_type", "id_value"));
+    erasure(IDENTIFIERS, ErasureKey.pair("id_type", "id_value"));
+    erasure(ID_OBSERVATIONS, ErasureKey.pair("id_type_a", "id_value_a"), ErasureKey.pair("id_type_b", "id_value_b"),
+        ErasureKey.record("record_id"));
+    erasure(ID_LINKS, ErasureKey.pair("id_type_a", "id_value_a"), ErasureKey.pair("id_type_b", "id_value_b"));
+    erasure(ID_GRAPH, ErasureKey.pair("id_type", "id_value"), ErasureKey.person("person_id"));
+    erasure(PERSON_MERGES, ErasureKey.person("old_person_id"), ErasureKey.person("new_person_id"),
+        ErasureKey.pair("id_type_a", "id_value_a"), ErasureKey.pair("id_type_b", "id_value_b"));
+    erasure(HOUSEHOLDS, ErasureKey.person("person_id"));
+    exempt(AUDIT, "counts per metric and night: nothing about a person");
+    erasure(PERSON_DAILY, ErasureKey.person("person_id"));
+    erasure(TRAITS, ErasureKey.person("person_id"));
+    erasure(PROFILES, ErasureKey.person("person_id"), ErasureKey.id("crm_id", "crm_id"));
+    erasure(SCORES, ErasureKey.person("person_id"));
+    exempt(MODEL_REPORTS, "model metrics and features: nothing about a person");
+    erasure(LOOKALIKE_SCORES, ErasureKey.person("person_id"));
+    erasure(SEGMENT_EVENTS, ErasureKey.person("person_id"));
+    erasure(SEGMENT_MEMBERSHIP, ErasureKey.person("person_id"));
+    exempt(SEGMENT_STATS, "counts per segment and night: nothing about a person");
+    erasure(AUDIENCE, ErasureKey.person("person_id"), ErasureKey.ids("id_values"));
+    exempt(EXPORTS, "file names, counts and checksums per delivery: nothing about a person");
+    exempt(JOB_RUNS, "counts and messages per job run: jobs never log an identifier value");
+    exempt(QUALITY_RESULTS, "check results per table and night: nothing about a person");
+    exempt(MAINTENANCE, "counts per table and night: nothing about a person");
+    exempt(PRIVACY_REQUESTS, "request id, type and status only: the identifier value is never stored");
+    exempt(ERASURE_SUPPRESSIONS, "salted hashes kept on purpose, so that later feeds do not bring the person back");
+    exempt(PENDING_REMOVALS, "the removals the next delivery must send (README \"Privacy\"); activate consumes them");
+  }
+
+  /** The columns an erase matches in the table; empty when the table is exempt ({@link #erasureExemption}). */
+  public static List<ErasureKey> erasureKeys(TableDef t) {
+    return ERASURE.getOrDefault(t, List.of());
+  }
+
+  /** Why the table holds nothing an erase must remove, when it is declared so. */
+  public static Optional<String> erasureExemption(TableDef t) {
+    return Optional.ofNullable(ERASURE_EXEMPT.get(t));
+  }
+
+  private static void erasure(TableDef t, ErasureKey... keys) {
+    for (ErasureKey k : keys) {
+      if (!t.columns().contains(k.column()) || (k.kind() == ErasureKey.Kind.ID_PAIR && !t.columns().contains(k.other()))) {
+        throw new IllegalArgumentException("Erasure key " + k + " names a column " + t.fullName() + " does not have");
+      }
+    }
+    ERASURE.merge(t, List.of(keys), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+  }
+
+  private static void exempt(TableDef t, String reason) {
+    ERASURE_EXEMPT.put(t, reason);
+  }
+
   private Tables() {}
 
   /** Every declared table, in declaration order. */

@@ -152,6 +152,7 @@ public final class Activate implements Job {
 
     ctx.stage("log");
     lake.replaceDate(Tables.AUDIENCE, date, all);
+    PendingRemovals.delivered(lake, delivered.stream().map(x -> x.destination().id()).toList(), date);
     List<Row> log = new ArrayList<>();
     for (Delivered x : delivered) {
       log.add(RowFactory.create(x.destination().id(), java.sql.Date.valueOf(date), x.destination().mode(),
@@ -189,6 +190,11 @@ public final class Activate implements Job {
     Lake lake = ctx.lake();
     Dataset<Row> previous = previousNight == null ? null
         : lake.readDate(Tables.AUDIENCE, previousNight).where(col("destination").equalTo(d.id()));
+    Dataset<Row> erased = d.modeKind() == Mode.INCREMENTAL ? PendingRemovals.of(lake, d.id(), date) : null;
+    if (erased != null) {
+      // persons erased since they were sent: their audience rows are gone, the partner must still be told to forget them
+      previous = previous == null ? erased : previous.unionByName(erased);
+    }
     Dataset<Row> changes = ActivationFrames.changes(audience, d.modeKind() == Mode.INCREMENTAL
         ? (previous == null ? audience.where(lit(false)) : previous) : null);
     Iterator<String> lines = ActivationFrames.lines(changes, d.formatKind(), d.extraColumns().size()).orderBy("line").as(Encoders.STRING()).toLocalIterator();

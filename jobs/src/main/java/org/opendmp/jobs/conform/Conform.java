@@ -22,6 +22,7 @@ import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.Job;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.privacy.Suppressions;
 
 /**
  * {@code conform}: the night's bronze partitions into silver: silver.events (one event model),
@@ -35,18 +36,27 @@ public final class Conform implements Job {
     Lake lake = ctx.lake();
     LocalDate date = ctx.date();
     Dataset<Row> web = lake.readDate(Tables.WEB_EVENTS, date);
+    // erased persons (the privacy job's suppression list) must not come back: their records stop here, so that
+    // neither identity, profiles nor exports ever see them again
+    Suppressions.Loaded erased = Suppressions.load(lake);
     Dataset<Row> crm = lake.readDate(Tables.CRM_CUSTOMERS, date);
+    if (erased != null) {
+      crm = erased.without(crm, typed("crm_id"), typed("email_sha256"), typed("phone_sha256"), typed("login"), typed("loyalty_card"));
+    }
     Dataset<Row> wifi = lake.readDate(Tables.STORE_WIFI_LOGINS, date);
 
     ctx.stage("conforming events");
     Dataset<Row> events =
-        (Conformed.webEvents(web)
+        Conformed.webEvents(web)
             .unionByName(Conformed.adEvents(lake.readDate(Tables.AD_EVENTS, date)))
             .unionByName(Conformed.storeEvents(lake.readDate(Tables.STORE_TRANSACTIONS, date)))
             .unionByName(Conformed.wifiEvents(wifi))
             .unionByName(Conformed.callcenterEvents(lake.readDate(Tables.CALLCENTER_APPOINTMENTS, date)))
-            .unionByName(Conformed.catalogEvents(lake.readDate(Tables.CATALOG_MAILINGS, date))))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+            .unionByName(Conformed.catalogEvents(lake.readDate(Tables.CATALOG_MAILINGS, date)));
+    if (erased != null) {
+      events = erased.without(events, new Column[] {col("id_type"), col("id_value")});
+    }
+    events = events.persist(StorageLevel.MEMORY_AND_DISK());
     Row keys = events.agg(count(lit(1)), countDistinct(col("event_id")), sum(when(col("id_value").isNull(), 1).otherwise(0))).first();
     long eventRows = keys.getLong(0);
     long nullIds = keys.isNullAt(2) ? 0 : keys.getLong(2);
@@ -61,7 +71,11 @@ public final class Conform implements Job {
 
     ctx.stage("collecting identifier co-occurrences");
     Observed pairCount = new Observed("pairs");
-    Dataset<Row> observations = pairCount.count(Conformed.observations(web, lake.readDate(Tables.ID_SYNC, date), crm, wifi));
+    Dataset<Row> pairs = Conformed.observations(web, lake.readDate(Tables.ID_SYNC, date), crm, wifi);
+    if (erased != null) {
+      pairs = erased.without(pairs, new Column[] {col("id_type_a"), col("id_value_a")}, new Column[] {col("id_type_b"), col("id_value_b")});
+    }
+    Dataset<Row> observations = pairCount.count(pairs);
     lake.replaceDate(Tables.ID_OBSERVATIONS, date, observations);
 
     ctx.stage("merging the CRM state into silver.customers");
@@ -91,7 +105,13 @@ public final class Conform implements Job {
     details.put("identifiers_seen", identifiers);
     details.put("consent_statements", consentStatements);
     details.put("full_extract", fullDate == null ? "none" : fullDate.toString());
+    details.put("erasure_suppressions", erased == null ? "none" : "applied");
     // rows in: the events conformed; rows out: every row written (events, pairs, identifiers touched).
     return new RunSummary(ctx.job(), date, eventRows, eventRows + pairRows + identifiers, 0, details);
+  }
+
+  /** A column of identifiers of the type of its name (crm_id, email_sha256, ...), as a suppression pair. */
+  private static Column[] typed(String column) {
+    return new Column[] {lit(column), col(column)};
   }
 }
