@@ -85,8 +85,11 @@ public final class Conform implements Job {
 
     ctx.stage("merging the night's consent statements into silver.consents");
     Dataset<Row> consents = ConsentStatements.fromCrm(CrmState.latestPerCustomer(crm), date)
-        .unionByName(ConsentStatements.fromWeb(web))
-        .localCheckpoint();
+        .unionByName(ConsentStatements.fromWeb(web));
+    if (erased != null) {
+      consents = erased.without(consents, new Column[] {col("id_type"), col("id_value")});
+    }
+    consents = consents.localCheckpoint();
     long consentStatements = consents.count();
     ConsentStatements.merge(lake.delta(Tables.CONSENTS), consents, date);
 
