@@ -14,7 +14,9 @@ Shape, all derived from the registry:
   ``landing_root/<source>/dt=<data date>/`` (or ``<source>/<partner>/dt=...``) to hold a file. A feed still
   absent at the sensor's timeout is skipped, not failed: the ingest job runs anyway (trigger rule
   none_failed) and its own conf (conf/ingest.yaml ``feeds.<source>.required``) decides whether a missing feed
-  fails the night, so that rule lives in one place.
+  fails the night, so that rule lives in one place. Feeds that most nights do not bring
+  (``landing-optional:<source>``, e.g. privacy requests) get no sensor: waiting for them would hold the whole
+  night until the timeout; their job runs with whatever has landed.
 
 The data date: the cron timetable fires after the night (``schedule_cron``, 02:30 by default), so a run's
 logical date is the trigger time and the data date is the day before, in the timetable's timezone. Trigger with

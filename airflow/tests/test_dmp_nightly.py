@@ -55,6 +55,14 @@ def test_one_task_group_per_stage_without_prefix(dag, live_registry):
         assert task.task_group.prefix_group_id is False  # task id == job name, as in ops.job_runs
 
 
+def test_optional_feeds_hold_nothing_up(dag, live_registry):
+    optional = {i.split(":", 1)[1]: j["name"] for j in live_registry for i in j["inputs"] if i.startswith("landing-optional:")}
+    assert "privacy" in optional  # most nights bring no request: a sensor would hold the night for its timeout
+    for feed, job in optional.items():
+        assert f"wait_{feed}" not in dag.task_dict
+        assert not any(t.startswith("wait_") for t in dag.task_dict[job].upstream_task_ids)
+
+
 def test_every_landing_feed_has_a_reschedule_sensor(dag, dag_module, live_registry):
     feeds = {i.split(":", 1)[1]: j["name"] for j in live_registry for i in j["inputs"] if i.startswith("landing:")}
     assert feeds, "the registry declares no landing feed: the sensors would test nothing"

@@ -53,7 +53,7 @@ public final class JobRegistry {
               "Erase and access requests (landing privacy/dt=D/requests.csv, optional; conf/privacy.yaml): every row about an erased"
                   + " person removed from every zone, vacuumed and scrubbed from the Delta logs, identifiers to the suppression list,"
                   + " removals kept for the next deliveries; one JSON file per access request under export_root/privacy",
-              List.of("landing:privacy", "identity.id_graph", "identity.person_merges", "every table with erasure keys"),
+              List.of("landing-optional:privacy", "identity.id_graph", "identity.person_merges", "every table with erasure keys"),
               List.of("ops.privacy_requests", "ops.erasure_suppressions", "activation.pending_removals", "every table with erasure keys"),
               Privacy::new),
           new JobSpec("conform", "conform", "Bronze to silver: events, identifier pairs, CRM state, consents, identifiers",
