@@ -80,11 +80,12 @@ public final class Conform implements Job {
 
     ctx.stage("merging the CRM state into silver.customers");
     LocalDate fullDate = CrmState.fullExtractDate(crm);
+    Dataset<Row> latestCrm = CrmState.latestPerCustomer(crm); // the customers' state and their consent statements
     CrmState.merge(
-        lake.delta(Tables.CUSTOMERS), CrmState.customers(CrmState.latestPerCustomer(crm)), "crm_id", fullDate, lit(true), List.of());
+        lake.delta(Tables.CUSTOMERS), CrmState.customers(latestCrm), "crm_id", fullDate, lit(true), List.of());
 
     ctx.stage("merging the night's consent statements into silver.consents");
-    Dataset<Row> consents = ConsentStatements.fromCrm(CrmState.latestPerCustomer(crm), date)
+    Dataset<Row> consents = ConsentStatements.fromCrm(latestCrm, date)
         .unionByName(ConsentStatements.fromWeb(web));
     if (erased != null) {
       consents = erased.without(consents, new Column[] {col("id_type"), col("id_value")});
