@@ -24,6 +24,9 @@ public final class QualityGate {
   /** One check's outcome. */
   public record Check(String table, String name, Level level, boolean passed, double observed, String expected, String message) {}
 
+  /** Writes of one night's stage that may collide: one per job at worst, a few more for safety. */
+  private static final int CONFLICT_ATTEMPTS = 10;
+
   private final String job;
   private final LocalDate date;
   private final List<Check> checks = new ArrayList<>();
@@ -59,7 +62,26 @@ public final class QualityGate {
     }
   }
 
+  /**
+   * Replaces the job's rows of the night. Jobs of one stage run at the same time (dmp nightly, the Airflow DAG) and
+   * record into the same run_date partition, which Delta reports as a conflict to all writers but the first: the
+   * replace is idempotent for (run_date, job), so it is simply tried again on a fresh snapshot.
+   */
   private void record(Lake lake) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        replace(lake);
+        return;
+      } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+        if (attempt == CONFLICT_ATTEMPTS) {
+          throw new DmpException("Cannot record the quality checks of " + job + " for " + date + ": " + CONFLICT_ATTEMPTS
+              + " attempts met a concurrent write to ops.quality_results (" + e.getClass().getSimpleName() + ")", e);
+        }
+      }
+    }
+  }
+
+  private void replace(Lake lake) {
     List<Row> rows =
         checks.stream()
             .map(c -> RowFactory.create(job, c.table(), c.name(), c.level().name(), c.passed(), c.observed(), c.expected(), c.message(), date))

@@ -52,7 +52,7 @@ public final class Lake {
    * Creates the table (empty, with its schema and partitioning) when its path holds no Delta table, and
    * registers it by name when the catalog does not know it. Idempotent.
    */
-  public void ensure(TableDef t) {
+  public synchronized void ensure(TableDef t) { // jobs of one stage may run in threads of one session
     String location = path(t);
     String key = System.identityHashCode(spark) + " " + t.fullName() + " " + t.schema().hashCode();
     if (location.equals(ENSURED.get(key))) {
