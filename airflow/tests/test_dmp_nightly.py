@@ -117,6 +117,15 @@ def test_ingest_jobs_run_in_parallel_except_shared_tables(dag, live_registry):
     assert "ingest_crm" in dag.task_dict["ingest_store"].upstream_task_ids  # both write silver.customers_pii
 
 
+def test_stage_order_inside_a_stage_is_the_one_dmp_nightly_follows(dag, live_registry):
+    """dmp nightly runs a stage's jobs at the same time too, following each job's waits_for (computed in Java by
+    JobRegistry.waitsFor); the DAG computes its own: both rules must agree."""
+    stage_of = {j["name"]: j["stage"] for j in live_registry}
+    for job in live_registry:
+        same_stage = {u for u in dag.task_dict[job["name"]].upstream_task_ids if stage_of.get(u) == job["stage"]}
+        assert same_stage == set(job["waits_for"]), job["name"]
+
+
 def test_run_settings(dag, dag_module):
     assert dag.catchup is False
     assert dag.max_active_runs == 1

@@ -121,6 +121,26 @@ public final class JobRegistry {
     return ALL.subList(0, ALL.indexOf(byName(last)) + 1);
   }
 
+  /**
+   * The earlier jobs of {@code job}'s stage in {@code jobs} that it must wait for: those writing a table it writes
+   * or reads (two writers of one Delta table would conflict; a reader must see the night's rows). The rest of the
+   * stage may run at the same time. The Airflow DAG applies the same rule (its test compares them).
+   */
+  public static List<JobSpec> waitsFor(List<JobSpec> jobs, JobSpec job) {
+    java.util.Set<String> touched = new java.util.HashSet<>(job.inputs());
+    touched.addAll(job.outputs());
+    List<JobSpec> out = new java.util.ArrayList<>();
+    for (JobSpec earlier : jobs) {
+      if (earlier.name().equals(job.name())) {
+        break;
+      }
+      if (earlier.stage().equals(job.stage()) && earlier.outputs().stream().anyMatch(touched::contains)) {
+        out.add(earlier);
+      }
+    }
+    return out;
+  }
+
   public static String names() {
     return ALL.stream().map(JobSpec::name).collect(Collectors.joining(", "));
   }

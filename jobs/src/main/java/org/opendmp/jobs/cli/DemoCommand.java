@@ -60,6 +60,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Random seed of the world (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
+      description = "Jobs of one stage run at once, as in the Airflow DAG (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -80,14 +84,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     out.println("== 2/3 running the nights");
     // The demo prints its own progress; the jobs' log lines (RUN_SUMMARY...) would only interleave with it.
     org.apache.logging.log4j.core.config.Configurator.setLevel("org.opendmp", org.apache.logging.log4j.Level.WARN);
+    // Spark's own advice, meaningless at the demo's size: a single-partition window over a model's few scores,
+    // the pure-Java BLAS fallback, a large plan broadcast.
+    for (String chatty : List.of("org.apache.spark.sql.execution.window.WindowExec", "dev.ludovic.netlib",
+        "org.apache.spark.scheduler.DAGScheduler")) {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(chatty, org.apache.logging.log4j.Level.ERROR);
+    }
     SparkSession spark = Sessions.open("demo", env);
     Lake lake = new Lake(spark, env);
     for (int d = 0; d < days; d++) {
       LocalDate date = start.plusDays(d);
-      List<JobRunner.Outcome> outcomes = JobRunner.runAll(JobRegistry.all(), lake, date, l -> out.println("   " + l));
-      JobRunner.Outcome last = outcomes.get(outcomes.size() - 1);
-      if (!last.ok()) {
-        throw new DmpException("Cannot finish the demo: " + last.spec().name() + " failed for " + date + ": " + last.message());
+      List<JobRunner.Outcome> outcomes = JobRunner.runAll(JobRegistry.all(), lake, date, l -> out.println("   " + l), parallel);
+      for (JobRunner.Outcome o : outcomes) {
+        if (!o.ok()) {
+          throw new DmpException("Cannot finish the demo: " + o.spec().name() + " failed for " + date + ": " + o.message());
+        }
       }
     }
     out.println("== 3/3 what is in the lake");

@@ -67,6 +67,8 @@ final class JobsCommand implements Runnable {
       j.inputs().forEach(inputs::add);
       ArrayNode outputs = o.putArray("outputs");
       j.outputs().forEach(outputs::add);
+      ArrayNode waits = o.putArray("waits_for"); // earlier jobs of its stage it must follow (dmp nightly's rule)
+      JobRegistry.waitsFor(JobRegistry.all(), j).forEach(w -> waits.add(w.name()));
     }
     try {
       return mapper.writeValueAsString(jobs).replace("\r\n", "\n") + "\n";

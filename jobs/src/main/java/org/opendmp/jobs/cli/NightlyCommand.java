@@ -33,6 +33,10 @@ final class NightlyCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--dry-run", description = "Parse and validate the arguments and the env, list the jobs that would run, and stop.")
   boolean dryRun;
 
+  @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
+      description = "Jobs of one stage run at once, as in the Airflow DAG (default: ${DEFAULT-VALUE}; 1 = one after the other).")
+  int parallel;
+
   @Mixin Options.Env env;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -48,13 +52,13 @@ final class NightlyCommand implements java.util.concurrent.Callable<Integer> {
       return 0;
     }
     SparkSession spark = Sessions.open("nightly", e);
-    List<JobRunner.Outcome> outcomes = JobRunner.runAll(jobs, new Lake(spark, e), date, out::println);
+    List<JobRunner.Outcome> outcomes = JobRunner.runAll(jobs, new Lake(spark, e), date, out::println, parallel);
     printSummary(out, outcomes);
-    JobRunner.Outcome last = outcomes.get(outcomes.size() - 1);
-    if (!last.ok()) {
+    JobRunner.Outcome failed = outcomes.stream().filter(o -> !o.ok()).findFirst().orElse(null);
+    if (failed != null) {
       spec.commandLine().getErr().printf(
           "error: nightly %s stopped at %s: %s (resume with: dmp nightly --date %s --from %s)%n",
-          date, last.spec().name(), last.message(), date, last.spec().name());
+          date, failed.spec().name(), failed.message(), date, failed.spec().name());
       return 1;
     }
     return 0;

@@ -6,7 +6,13 @@ import static org.apache.spark.sql.functions.max;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.opendmp.common.DmpException;
@@ -14,6 +20,7 @@ import org.opendmp.common.run.RunSummary;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.JobRegistry;
 import org.opendmp.jobs.JobSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,23 +79,81 @@ public final class JobRunner {
     }
   }
 
+  /** Runs jobs one after the other for one date, stopping at the first failure (see the parallel form). */
+  public static List<Outcome> runAll(List<JobSpec> jobs, Lake lake, LocalDate date, Consumer<String> progress) {
+    return runAll(jobs, lake, date, progress, 1);
+  }
+
   /**
-   * Runs jobs in order for one date, stopping at the first failure. Returns the outcomes of the jobs that ran.
+   * Runs jobs for one date stage after stage (registry order), stopping after a stage where a job failed. Inside
+   * a stage up to {@code parallel} jobs run at once, in threads of the one session, each waiting for the earlier
+   * jobs of its stage it depends on ({@link JobRegistry#waitsFor}), as in the Airflow DAG: the night's small jobs
+   * spend much of their time planning and reading Delta logs on one core, so two at a time keep both cores of a
+   * small machine busy. Returns the outcomes of the jobs that ran, in registry order; a job whose stage
+   * predecessor failed does not run.
    */
-  public static List<Outcome> runAll(List<JobSpec> jobs, Lake lake, LocalDate date, java.util.function.Consumer<String> progress) {
+  public static List<Outcome> runAll(
+      List<JobSpec> jobs, Lake lake, LocalDate date, Consumer<String> progress, int parallel) {
+    if (parallel < 1) {
+      throw new DmpException("Cannot run the night: --parallel must be at least 1, got " + parallel);
+    }
     List<Outcome> outcomes = new ArrayList<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      JobSpec spec = jobs.get(i);
-      progress.accept(String.format("[%s] %d/%d %s ...", date, i + 1, jobs.size(), spec.name()));
-      Outcome o = run(spec, lake, date);
-      outcomes.add(o);
-      progress.accept(String.format("[%s] %d/%d %s %s in %.1f s%s", date, i + 1, jobs.size(), spec.name(),
-          o.status(), o.seconds(), o.ok() ? rows(o.summary()) : ": " + o.message()));
-      if (!o.ok()) {
+    int i = 0;
+    while (i < jobs.size()) {
+      int end = i;
+      while (end < jobs.size() && jobs.get(end).stage().equals(jobs.get(i).stage())) {
+        end++;
+      }
+      List<Outcome> stage = runStage(jobs, i, end, lake, date, progress, parallel);
+      outcomes.addAll(stage);
+      if (stage.size() < end - i || stage.stream().anyMatch(o -> !o.ok())) {
         break;
       }
+      i = end;
     }
     return outcomes;
+  }
+
+  /** Jobs {@code from} (inclusive) to {@code to} (exclusive) of {@code jobs}, one stage. */
+  private static List<Outcome> runStage(
+      List<JobSpec> jobs, int from, int to, Lake lake, LocalDate date, Consumer<String> progress, int parallel) {
+    int threads = Math.min(parallel, to - from);
+    if (threads == 1) {
+      List<Outcome> out = new ArrayList<>();
+      for (int k = from; k < to; k++) {
+        Outcome o = runWithProgress(jobs, k, lake, date, progress);
+        out.add(o);
+        if (!o.ok()) {
+          break;
+        }
+      }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      Map<String, CompletableFuture<Outcome>> running = new LinkedHashMap<>();
+      for (int k = from; k < to; k++) {
+        int index = k;
+        List<CompletableFuture<Outcome>> before = JobRegistry.waitsFor(jobs.subList(from, to), jobs.get(k)).stream()
+            .map(j -> running.get(j.name())).toList();
+        CompletableFuture<Outcome> job = CompletableFuture.allOf(before.toArray(new CompletableFuture[0]))
+            .thenApplyAsync(x -> before.stream().allMatch(b -> b.join() != null && b.join().ok())
+                ? runWithProgress(jobs, index, lake, date, progress) : null, pool);
+        running.put(jobs.get(k).name(), job);
+      }
+      return running.values().stream().map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static Outcome runWithProgress(List<JobSpec> jobs, int k, Lake lake, LocalDate date, Consumer<String> progress) {
+    JobSpec spec = jobs.get(k);
+    progress.accept(String.format("[%s] %d/%d %s ...", date, k + 1, jobs.size(), spec.name()));
+    Outcome o = run(spec, lake, date);
+    progress.accept(String.format("[%s] %d/%d %s %s in %.1f s%s", date, k + 1, jobs.size(), spec.name(),
+        o.status(), o.seconds(), o.ok() ? rows(o.summary()) : ": " + o.message()));
+    return o;
   }
 
   private static String rows(RunSummary s) {
