@@ -29,8 +29,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dmp demo}: generates a small world, runs every night of it, and says what happened. Works in its own
- * folder (default: demo/ in the checkout), which it replaces on each run.
+ * {@code dmp demo}: generates a small world, lands an erase request for one of its customers, runs every night of
+ * it, and says what happened (the erased person's traces included). Works in its own folder (default: demo/ in the
+ * checkout), which it replaces on each run.
  */
 @Command(
     name = "demo",
@@ -75,6 +76,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     out.println("== 1/3 generating the world");
     var report = WorldGenerator.generate(new GeneratorSpec(home.resolve("world"), people, days, start, seed), l -> out.println("   " + l));
     out.printf("   %,d landing records written in %.1f s%n", report.totalRecords(), report.seconds());
+    // the erase story: a customer of the first night asks to be erased on the second (README "The demo")
+    LocalDate eraseNight = DemoErasure.night(start, days);
+    DemoErasure.Subject erased = DemoErasure.pick(home.resolve("world"), start, eraseNight);
+    Path request = DemoErasure.land(home.resolve("world/landing"), eraseNight, erased);
+    out.printf("   landed an erase request for %s (%s; %s) in %s%n", erased.maskedEmail(), erased.crmId(), erased.why(), home.relativize(request));
 
     EnvConfig env =
         new EnvConfig(
@@ -105,6 +111,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     LocalDate last = start.plusDays(days - 1L);
     summarize(out, lake, last);
     useCases(out, lake, home.resolve("world/truth"));
+    DemoErasure.report(out, lake, home, List.of(home.resolve("lake"), home.resolve("exports")), erased);
     Path reportFile = home.resolve("report-" + last + ".html");
     ReportCommand.write(lake, last, reportFile);
     out.printf("%nThe night's report (charts, open in a browser): %s%n", reportFile);

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +62,7 @@ class PiiLeakScanTest {
     phones = new TreeSet<>();
     try (Stream<Path> files = Files.walk(landing)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        collectContacts(read(f));
+        collectContacts(landingText(f));
       }
     }
     for (LocalDate d : List.of(D1, D2)) {
@@ -128,13 +127,9 @@ class PiiLeakScanTest {
     return out;
   }
 
-  /** A file's text: a parquet file decoded (every value of every row, as JSON), a gzip opened, else the bytes. */
-  static String read(Path f) throws IOException {
-    String name = f.getFileName().toString();
-    if (name.endsWith(".parquet")) {
-      return String.join("\n", SharedSpark.spark().read().parquet(f.toString()).toJSON().collectAsList());
-    }
-    try (InputStream in = name.endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
+  /** A landing file's text (gz opened). */
+  static String landingText(Path f) throws IOException {
+    try (InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(f)) : Files.newInputStream(f)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -157,22 +152,11 @@ class PiiLeakScanTest {
     assertThat(lake.read(Tables.rejectsOf(Tables.CRM_CUSTOMERS)).count()).as("the probe lines were rejected").isGreaterThanOrEqualTo(2);
     assertThat(lake.read(Tables.rejectsOf(Tables.STORE_WIFI_LOGINS)).count()).isGreaterThanOrEqualTo(1);
 
-    TreeMap<String, List<String>> found = new TreeMap<>();
-    int parquet = 0;
-    int logs = 0;
-    try (Stream<Path> files = Files.walk(Path.of(lake.env().lakeRoot()))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String name = f.getFileName().toString();
-        parquet += name.endsWith(".parquet") ? 1 : 0;
-        logs += f.toString().contains("_delta_log") && name.endsWith(".json") ? 1 : 0;
-        List<String> l = leaks(read(f));
-        if (!l.isEmpty()) {
-          found.put(f.toString(), l.subList(0, Math.min(3, l.size())));
-        }
-      }
-    }
+    FileScan.Result scan = FileScan.scan(List.of(Path.of(lake.env().lakeRoot())), PiiLeakScanTest::leaks);
+    int parquet = scan.parquetDecoded();
+    int logs = scan.scanned(FileScan.Kind.DELTA_LOG);
     assertThat(parquet).as("data files scanned").isGreaterThan(10);
-    assertThat(logs).as("delta log commits scanned").isGreaterThan(10);
-    assertThat(found).as("files holding a clear email or phone of the landing").isEmpty();
+    assertThat(logs).as("delta log commits and checksums scanned").isGreaterThan(10);
+    assertThat(scan.hits()).as("files holding a clear email or phone of the landing").isEmpty();
   }
 }

@@ -8,11 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -24,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +59,8 @@ class PrivacyJobTest {
   static Map<String, List<String>> bobAfter;
   static Map<String, List<String>> bobAfterRerun;
   static Map<String, List<String>> annaAfter;
-  static Map<String, List<String>> emailHits;
-  static Map<String, List<String>> otherHits;
+  static FileScan.Result emailScan;
+  static FileScan.Result otherScan;
   static List<String> opsAfterFirst;
   static List<String> opsAfterRerun;
   static Map<String, Long> versionsAfterFirst;
@@ -87,8 +82,8 @@ class PrivacyJobTest {
     // everything is measured in this order: the rerun and the next night change the lake
     opsAfterFirst = ops(D2);
     versionsAfterFirst = versions();
-    emailHits = scan(List.of(ANNA, A));
-    otherHits = scan(List.of("ck-anna", "annas-login", "crm-anna", "person-anna"));
+    emailScan = scan(List.of(ANNA, A));
+    otherScan = scan(List.of("ck-anna", "annas-login", "crm-anna", "person-anna"));
     annaAfter = rowsAbout("ck-anna", A, "crm-anna", "person-anna", "annas-login", WIFI_A);
     bobAfter = rowsAbout("ck-bob", B, "crm-bob", "person-bob");
     pending = lake.read(Tables.PENDING_REMOVALS).select(to_json(struct(col("destination"), col("id_values"), col("request_id"))))
@@ -102,10 +97,13 @@ class PrivacyJobTest {
   @Test
   void noFileUnderTheLakeOrTheExportsHoldsTheClearEmailOrItsHashOutsideThePendingRemoval() {
     // the one unavoidable copy: the removal the next DSP delivery sends (README "Privacy"), purged once delivered
-    assertThat(emailHits.keySet()).isNotEmpty().allMatch(f -> f.contains("/activation/pending_removals/"), "only the pending removal: " + emailHits.keySet());
+    assertThat(paths(emailScan)).isNotEmpty().allMatch(f -> f.contains("/activation/pending_removals/"), "only the pending removal: " + paths(emailScan));
     assertThat(pending).containsExactly("{\"destination\":\"dsp\",\"id_values\":[\"" + A + "\"],\"request_id\":\"r1\"}");
     // her other identifiers and person ids (old and new) are gone from every file too
-    assertThat(otherHits.keySet()).allMatch(f -> f.contains("/activation/pending_removals/"), "only the pending removal: " + otherHits.keySet());
+    assertThat(paths(otherScan)).allMatch(f -> f.contains("/activation/pending_removals/"), "only the pending removal: " + paths(otherScan));
+    // what was read: the data files of every table decoded, the logs (the erase deleted the graph's checkpoint)
+    assertThat(emailScan.scanned(FileScan.Kind.PARQUET)).as("data files decoded").isGreaterThan(20);
+    assertThat(emailScan.scanned(FileScan.Kind.DELTA_LOG)).as("log files read").isGreaterThan(10);
   }
 
   @Test
@@ -289,45 +287,13 @@ class PrivacyJobTest {
     return out;
   }
 
-  /**
-   * Every file under lake_root and export_root that contains any needle (case-insensitive): parquet files decoded
-   * (every row as JSON), gz files opened, every other file read as text.
-   */
-  static Map<String, List<String>> scan(List<String> needles) {
-    Map<String, List<String>> hits = new TreeMap<>();
-    for (String root : List.of(lake.env().lakeRoot(), lake.env().exportRoot())) {
-      if (!Files.exists(Path.of(root))) {
-        continue;
-      }
-      try (Stream<Path> files = Files.walk(Path.of(root))) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) {
-          String text = content(f).toLowerCase(Locale.ROOT);
-          List<String> found = needles.stream().filter(n -> text.contains(n.toLowerCase(Locale.ROOT))).toList();
-          if (!found.isEmpty()) {
-            hits.put(f.toString(), found);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return hits;
+  /** The files under lake_root and export_root holding any needle (case-insensitive), as paths. */
+  static FileScan.Result scan(List<String> needles) {
+    return FileScan.scan(List.of(Path.of(lake.env().lakeRoot()), Path.of(lake.env().exportRoot())), needles);
   }
 
-  static String content(Path f) throws IOException {
-    String name = f.getFileName().toString();
-    if (name.endsWith(".parquet") && Files.size(f) > 0) {
-      return String.join("\n", SharedSpark.spark().read().parquet(f.toString()).toJSON().collectAsList())
-          + new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1); // the footer's statistics too
-    }
-    if (name.endsWith(".gz")) {
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toString(StandardCharsets.ISO_8859_1);
-      }
-    }
-    return new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+  static List<String> paths(FileScan.Result scan) {
+    return scan.hits().keySet().stream().map(Path::toString).toList();
   }
 
   static List<String> ops(LocalDate night) {
