@@ -37,13 +37,14 @@ public final class ActivationFrames {
 
   /**
    * Tonight's eligible audience of a destination: members of its mapped segments who are not in the control group,
-   * whose consent for the destination's purpose is true and who are contactable on it, minus every member (control
+   * whose consent for the destination's purpose is true and who are contactable on it, with the consents it also
+   * requires (also_requires), minus every member (control
    * included) of its suppression segments and everybody on the global opt-out list, with the identifiers of the first
    * accepted type they have.
    *
    * <p>Input: {@code membership} (gold.segment_membership of the night: person_id, segment_id, is_control; a null
    * is_control counts as false), {@code profiles} (gold.profiles of the night: person_id, consent_&lt;purpose&gt;,
-   * contactable_&lt;purpose&gt;; null counts as false), {@code idGraph} (identity.id_graph: id_type, id_value,
+   * contactable_&lt;purpose&gt;, consent_&lt;each also_requires purpose&gt;; null counts as false), {@code idGraph} (identity.id_graph: id_type, id_value,
    * person_id), {@code optedOut} (person_id, as {@link #optedOut} returns). Output, one row per person: person_id, id_type, id_values (sorted, distinct), segments (segment ids,
    * sorted), codes (the partner's codes, sorted, distinct). A person without an identifier of an accepted type is
    * left out.
@@ -59,9 +60,11 @@ public final class ActivationFrames {
     Dataset<Row> members = membership
         .where(col("segment_id").isin(d.segments().keySet().toArray()).and(not(coalesce(col("is_control"), lit(false)))))
         .select(col("person_id"), col("segment_id"), code.as("code"));
-    Dataset<Row> consenting = profiles
-        .where(coalesce(col("consent_" + d.purpose()), lit(false)).and(coalesce(col("contactable_" + d.purpose()), lit(false))))
-        .select("person_id");
+    Column consents = coalesce(col("consent_" + d.purpose()), lit(false)).and(coalesce(col("contactable_" + d.purpose()), lit(false)));
+    for (String purpose : d.alsoRequires()) {
+      consents = consents.and(coalesce(col("consent_" + purpose), lit(false)));
+    }
+    Dataset<Row> consenting = profiles.where(consents).select("person_id");
     Dataset<Row> eligible = members.join(consenting, scala(List.of("person_id")), "left_semi")
         .join(optedOut, scala(List.of("person_id")), "left_anti");
     if (!d.suppress().isEmpty()) {

@@ -243,6 +243,9 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
    *     (e.g. postal mail for those SMS cannot reach); its segments must all be mapped by that destination
    * @param pii true: an explicit PII destination, which may receive clear contact data (an extra column
    *     reading or named as one of {@link #CONTACT_COLUMNS}); default false, and such a column is refused at load
+   * @param alsoRequires further consent purposes a person must have granted to be sent (any of
+   *     {@link org.opendmp.common.consent.Consents#PURPOSES}, e.g. data_sharing for a partner that keeps what it
+   *     receives): consent_&lt;purpose&gt; of gold.profiles must be true; default none
    */
   public record Destination(
       String id,
@@ -262,7 +265,17 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       Map<String, String> columns,
       String fallbackFor,
       Crm crm,
-      Boolean pii) {
+      Boolean pii,
+      List<String> alsoRequires) {
+    /** No further consent required. */
+    public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
+        List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
+        String target, String identity, List<String> refuseLabels, Map<String, String> columns, String fallbackFor, Crm crm,
+        Boolean pii) {
+      this(id, partner, idTypes, segments, purpose, suppress, format, mode, fileTemplate, splitRows, gzip, target, identity,
+          refuseLabels, columns, fallbackFor, crm, pii, null);
+    }
+
     /** Not a PII destination. */
     public Destination(String id, String partner, List<String> idTypes, Map<String, String> segments, String purpose,
         List<String> suppress, String format, String mode, String fileTemplate, Integer splitRows, Boolean gzip,
@@ -325,6 +338,17 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
       ConfigError.required(purpose, "purpose");
       if (!PURPOSES.contains(purpose)) {
         throw new ConfigError("purpose", "must be one of " + String.join(", ", PURPOSES) + ", got '" + purpose + "'");
+      }
+      alsoRequires = List.copyOf(ConfigError.orDefault(alsoRequires, List.of()));
+      for (int i = 0; i < alsoRequires.size(); i++) {
+        String p = alsoRequires.get(i);
+        if (!org.opendmp.common.consent.Consents.PURPOSES.contains(p)) {
+          throw new ConfigError("also_requires[" + i + "]", "must be one of " + String.join(", ", org.opendmp.common.consent.Consents.PURPOSES)
+              + ", got '" + p + "'");
+        }
+        if (p.equals(purpose) || alsoRequires.indexOf(p) != i) {
+          throw new ConfigError("also_requires[" + i + "]", "repeats the purpose '" + p + "'");
+        }
       }
       suppress = List.copyOf(ConfigError.orDefault(suppress, List.of()));
       for (int i = 0; i < suppress.size(); i++) {
@@ -453,7 +477,7 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   static final List<String> TOP_KEYS = List.of("destinations", "pressure", "source_labels");
   static final List<String> PRESSURE_KEYS = List.of("max_contacts_7d", "priority");
   static final List<String> CRM_KEYS = List.of("max_pages", "scores", "window_days");
-  static final List<String> DESTINATION_KEYS = List.of("columns", "crm", "fallback_for", "file_template", "format", "gzip", "id",
+  static final List<String> DESTINATION_KEYS = List.of("also_requires", "columns", "crm", "fallback_for", "file_template", "format", "gzip", "id",
       "id_types", "identity", "mode", "partner", "pii", "purpose", "refuse_labels", "segments", "split_rows", "suppress", "target");
 
   /** conf/destinations.yaml of the env, checked against the env's conf/segments.yaml. */

@@ -122,7 +122,7 @@ class DestinationsConfigTest {
         .isInstanceOf(DmpException.class)
         .hasMessageContaining("unknown key 'destinations[0].purpose_typo'")
         .hasMessageContaining("destinations.yaml, line 9, column 5")
-        .hasMessageContaining("expected one of: columns, crm, fallback_for, file_template, format");
+        .hasMessageContaining("expected one of: also_requires, columns, crm, fallback_for, file_template, format");
     assertThatThrownBy(() -> load("colour: blue\n" + BASE))
         .hasMessageContaining("unknown key 'colour'").hasMessageContaining("line 1, column 1");
   }
@@ -176,6 +176,19 @@ class DestinationsConfigTest {
     assertThatThrownBy(() -> load(BASE.replace("purpose: sms", "purpose: fax")))
         .hasMessageContaining("key 'destinations[0].purpose' must be one of email, sms, postal, ads, got 'fax'")
         .hasMessageContaining("line 7, column 5");
+  }
+
+  @Test
+  void furtherConsentsAreCheckedPurposes() {
+    assertThat(load(BASE.replace("    purpose: sms\n", "    purpose: sms\n    also_requires: [data_sharing, analytics]\n"))
+        .destinations().get(0).alsoRequires()).containsExactly("data_sharing", "analytics");
+    assertThat(load(BASE).destinations().get(0).alsoRequires()).isEmpty();
+    assertThatThrownBy(() -> load(BASE.replace("    purpose: sms\n", "    purpose: sms\n    also_requires: [sharing]\n")))
+        .hasMessageContaining("key 'destinations[0].also_requires[0]' must be one of email, sms, postal, ads, analytics, data_sharing,"
+            + " got 'sharing'")
+        .hasMessageContaining("line 8");
+    assertThatThrownBy(() -> load(BASE.replace("    purpose: sms\n", "    purpose: sms\n    also_requires: [sms]\n")))
+        .hasMessageContaining("key 'destinations[0].also_requires[0]' repeats the purpose 'sms'");
   }
 
   @Test

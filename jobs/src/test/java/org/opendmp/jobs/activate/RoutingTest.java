@@ -52,4 +52,29 @@ class RoutingTest {
     // without a fallback, everybody with both consents gets both
     assertThat(ActivationFrames.routed(all, List.of(SMS, DSP)).count()).isEqualTo(all.count()).isEqualTo(13);
   }
+
+  /** also_requires: a partner keeping what it receives gets only those who also agreed to data sharing. */
+  @Test
+  void aDestinationRequiringDataSharingSendsOnlyThoseWhoAgreedToIt() {
+    Destination sharing = new Destination("onboarding", "Onboarder", List.of("crm_id"), Map.of("cars", "CAR"), "ads", null, "csv",
+        null, null, null, null, null, null, null, null, null, null, null, List.of("data_sharing"));
+    Dataset<Row> graph = TableRows.of(Tables.ID_GRAPH, ActivateJobTest.id("crm_id", "C1", "P1"), ActivateJobTest.id("crm_id", "C2", "P2"),
+        ActivateJobTest.id("crm_id", "C3", "P3"));
+    Dataset<Row> membership = TableRows.of(Tables.SEGMENT_MEMBERSHIP, ActivateJobTest.member("P1", "cars", false),
+        ActivateJobTest.member("P2", "cars", false), ActivateJobTest.member("P3", "cars", false));
+    // P1 ads and data sharing; P2 ads only; P3 data sharing only
+    Dataset<Row> profiles = TableRows.of(Tables.PROFILES, withDataSharing(ActivateJobTest.profile("P1", "ads"), true),
+        withDataSharing(ActivateJobTest.profile("P2", "ads"), false), withDataSharing(ActivateJobTest.profile("P3"), true));
+    Dataset<Row> nobody = graph.select("person_id").where("false");
+    assertThat(ActivationFrames.audience(membership, profiles, graph, nobody, sharing).collectAsList())
+        .extracting(r -> r.<String>getAs("person_id")).containsExactly("P1");
+    Destination plain = new Destination("ads", "DSP", List.of("crm_id"), Map.of("cars", "CAR"), "ads", null, "csv", null, null, null,
+        null, null);
+    assertThat(ActivationFrames.audience(membership, profiles, graph, nobody, plain).count()).as("ads alone").isEqualTo(2);
+  }
+
+  private static Map<String, Object> withDataSharing(Map<String, Object> profile, boolean granted) {
+    profile.put("consent_data_sharing", granted);
+    return profile;
+  }
 }
