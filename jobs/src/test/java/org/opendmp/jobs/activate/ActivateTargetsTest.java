@@ -14,13 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.sftp.server.FileHandle;
-import org.apache.sshd.sftp.server.SftpEventListener;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +25,7 @@ import org.opendmp.jobs.JobContext;
 import org.opendmp.jobs.activate.DestinationsConfig.Destination;
 import org.opendmp.jobs.activate.delivery.RetryPolicy;
 import org.opendmp.jobs.testing.S3MockServer;
+import org.opendmp.jobs.testing.SftpTestServer;
 import org.opendmp.jobs.testing.TableRows;
 
 /**
@@ -46,7 +40,7 @@ class ActivateTargetsTest {
   static final RetryPolicy ONCE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
   @TempDir static Path serverDir;
   static S3MockServer s3;
-  static SshServer sshd;
+  static SftpTestServer sftp;
   static final AtomicInteger WRITES = new AtomicInteger();
   static volatile int failFromWrite = Integer.MAX_VALUE;
   static Lake lake;
@@ -55,25 +49,11 @@ class ActivateTargetsTest {
   @BeforeAll
   static void serversAndLake() throws Exception {
     s3 = S3MockServer.start("partners");
-    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-    sftp.addSftpEventListener(new SftpEventListener() {
-      @Override
-      public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data, int dataOffset,
-          int dataLen) throws IOException {
-        if (WRITES.incrementAndGet() >= failFromWrite) {
-          throw new IOException("injected failure: the connection died");
-        }
+    sftp = SftpTestServer.start(serverDir, () -> {
+      if (WRITES.incrementAndGet() >= failFromWrite) {
+        throw new IOException("injected failure: the connection died");
       }
-    });
-    Files.createDirectories(serverDir.resolve("root"));
-    sshd = SshServer.setUpDefaultServer();
-    sshd.setHost("127.0.0.1");
-    sshd.setPort(0);
-    sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(serverDir.resolve("hostkey.ser")));
-    sshd.setPasswordAuthenticator((user, password, session) -> "dmp".equals(user) && "s3cret".equals(password));
-    sshd.setSubsystemFactories(List.of(sftp));
-    sshd.setFileSystemFactory(new VirtualFileSystemFactory(serverDir.resolve("root")));
-    sshd.start();
+    }, null);
 
     // the targets' settings come from the env file's spark.conf, as bin/dmp and spark-submit pass them
     Map<String, String> settings = new TreeMap<>();
@@ -86,7 +66,7 @@ class ActivateTargetsTest {
     conf = new DestinationsConfig(List.of(
         destination("to_local", null),
         destination("to_s3", "s3a://partners/exports"),
-        destination("to_sftp", "sftp://dmp@127.0.0.1:" + sshd.getPort() + "/exports")));
+        destination("to_sftp", "sftp://dmp@127.0.0.1:" + sftp.port() + "/exports")));
 
     lake.overwrite(Tables.ID_GRAPH, TableRows.of(Tables.ID_GRAPH, ActivateJobTest.id("phone_sha256", "ph1", "P1"),
         ActivateJobTest.id("phone_sha256", "ph2", "P2"), ActivateJobTest.id("phone_sha256", "ph3", "P3")));
@@ -109,8 +89,8 @@ class ActivateTargetsTest {
     if (s3 != null) {
       s3.close();
     }
-    if (sshd != null) {
-      sshd.stop(true);
+    if (sftp != null) {
+      sftp.close();
     }
   }
 

@@ -22,19 +22,13 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.server.session.ServerSession;
-import org.apache.sshd.sftp.server.FileHandle;
-import org.apache.sshd.sftp.server.SftpEventListener;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendmp.common.DmpException;
+import org.opendmp.jobs.testing.SftpTestServer;
 
 /**
  * Publishing over SFTP to a real MINA SSHD server on 127.0.0.1 (in-process, password auth, rooted in a temp
@@ -43,7 +37,7 @@ import org.opendmp.common.DmpException;
  */
 class SftpTargetTest {
   @TempDir static Path serverDir;
-  private static SshServer sshd;
+  private static SftpTestServer server;
   private static KeyPair clientKey;
   private static final RetryPolicy ONCE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
   private static final AtomicInteger WRITES = new AtomicInteger();
@@ -54,39 +48,22 @@ class SftpTargetTest {
 
   @BeforeAll
   static void startServer() throws IOException {
-    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
-    sftp.addSftpEventListener(
-        new SftpEventListener() {
-          @Override
-          public void writing(
-              ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data, int dataOffset, int dataLen)
-              throws IOException {
-            int n = WRITES.incrementAndGet();
-            if (n >= failFromWrite && FAILURES_LEFT.getAndDecrement() > 0) {
-              throw new IOException("injected failure at write " + n);
-            }
-          }
-        });
-    Files.createDirectories(serverDir.resolve("root"));
-    sshd = SshServer.setUpDefaultServer();
-    sshd.setHost("127.0.0.1");
-    sshd.setPort(0);
-    sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(serverDir.resolve("hostkey.ser")));
-    sshd.setPasswordAuthenticator((user, password, session) -> "dmp".equals(user) && "s3cret".equals(password));
     try {
       clientKey = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256);
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    sshd.setPublickeyAuthenticator((user, key, session) -> "dmp".equals(user) && KeyUtils.compareKeys(key, clientKey.getPublic()));
-    sshd.setSubsystemFactories(List.of(sftp));
-    sshd.setFileSystemFactory(new VirtualFileSystemFactory(serverDir.resolve("root")));
-    sshd.start();
+    server = SftpTestServer.start(serverDir, () -> {
+      int n = WRITES.incrementAndGet();
+      if (n >= failFromWrite && FAILURES_LEFT.getAndDecrement() > 0) {
+        throw new IOException("injected failure at write " + n);
+      }
+    }, (user, key, session) -> "dmp".equals(user) && KeyUtils.compareKeys(key, clientKey.getPublic()));
   }
 
   @AfterAll
   static void stopServer() throws IOException {
-    sshd.stop(true);
+    server.close();
   }
 
   @BeforeEach
@@ -96,7 +73,7 @@ class SftpTargetTest {
   }
 
   private static String uri() {
-    return "sftp://dmp@127.0.0.1:" + sshd.getPort() + "/exports/partners";
+    return "sftp://dmp@127.0.0.1:" + server.port() + "/exports/partners";
   }
 
   private static DeliveryTarget target() {
@@ -190,9 +167,9 @@ class SftpTargetTest {
     try (OutputStream out = Files.newOutputStream(key)) {
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKey, "dmp", (OpenSSHKeyEncryptionContext) null, out);
     }
-    PublicKey hostKey = sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+    PublicKey hostKey = server.hostKey();
     Path knownHosts = staging.resolve("known_hosts");
-    Files.writeString(knownHosts, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(hostKey) + "\n");
+    Files.writeString(knownHosts, "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(hostKey) + "\n");
     StagedDelivery staged = DeliveryFixture.stage(staging.resolve("s"), spec("keyed", 3, true), lines(5, "k"));
     Map<String, String> settings = Map.of("sftp.private_key", key.toString(), "sftp.known_hosts", knownHosts.toString());
     try (DeliveryTarget target = Targets.of(uri(), settings)) {
@@ -201,7 +178,7 @@ class SftpTargetTest {
     assertDelivered(files(arrived("keyed")), staged);
 
     PublicKey other = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256).getPublic();
-    Files.writeString(knownHosts, "[127.0.0.1]:" + sshd.getPort() + " " + PublicKeyEntry.toString(other) + "\n");
+    Files.writeString(knownHosts, "[127.0.0.1]:" + server.port() + " " + PublicKeyEntry.toString(other) + "\n");
     try (DeliveryTarget target = Targets.of(uri(), settings)) {
       assertThatThrownBy(() -> new Publisher(ONCE).publish(staged, target))
           .isInstanceOf(DmpException.class)
