@@ -43,7 +43,7 @@ class DeliveryRewriteTest {
   void crmFilesAreMatchedOnTheCrmIdAndAamFilesOnTheFirstField() throws Exception {
     Path crm = stage("crm_id,segments,removed_segments,vip", List.of("crm-1,vip,,true", "crm-2,vip,,crm-1"), true);
     assertThat(DeliveryRewrite.scrub(fs(), hadoop(crm), Set.of("crm-1")).linesRemoved()).isEqualTo(1);
-    assertThat(PrivacyJobTest.content(crm.resolve("d_001.csv.gz"))).isEqualTo("crm_id,segments,removed_segments,vip\ncrm-2,vip,,crm-1\n");
+    assertThat(DeliveryScrubTest.text(crm.resolve("d_001.csv.gz"))).isEqualTo("crm_id,segments,removed_segments,vip\ncrm-2,vip,,crm-1\n");
 
     Path aam = dir.resolve("aam");
     DeliveryFiles.stage(spec(null, false), List.of("ck-1\t1001\t", "ck-2\tck-1\t").iterator(), Map.of(), aam);

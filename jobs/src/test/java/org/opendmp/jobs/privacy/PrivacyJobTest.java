@@ -112,8 +112,8 @@ class PrivacyJobTest {
   @Test
   void theEarlierDeliveryKeepsBobsLineOnly() throws IOException {
     Path folder = Path.of(lake.env().exportRoot(), "dsp", "dt=" + D1);
-    assertThat(content(folder.resolve("dsp_001.tsv.gz"))).isEqualTo(B + "\tCAR\t\n");
-    assertThat(content(folder.resolve("manifest.json"))).contains("\"erased_rows\" : 1");
+    assertThat(DeliveryScrubTest.text(folder.resolve("dsp_001.tsv.gz"))).isEqualTo(B + "\tCAR\t\n");
+    assertThat(DeliveryScrubTest.text(folder.resolve("manifest.json"))).contains("\"erased_rows\" : 1");
     assertThat(first.details()).containsEntry("deliveries_rewritten", 1L).containsEntry("delivery_lines_removed", 1L);
   }
 
