@@ -34,9 +34,9 @@ public record DestinationsConfig(List<Destination> destinations, Pressure pressu
   static final Pattern CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
   static final Pattern COLUMN_VALUE = Pattern.compile("profile\\.[a-z_0-9]+|trait\\.[a-z][a-z0-9_]*_\\d+d|'[^',\"\\r\\n]*'");
   /** The columns of a csv file before a destination's extra columns. */
-  static final List<String> BASE_COLUMNS = List.of("id_type", "id", "codes", "removed_codes");
+  public static final List<String> BASE_COLUMNS = List.of("id_type", "id", "codes", "removed_codes");
   /** The columns of a crm file before its extra columns. */
-  static final List<String> CRM_BASE_COLUMNS = List.of("crm_id", "segments", "removed_segments");
+  public static final List<String> CRM_BASE_COLUMNS = List.of("crm_id", "segments", "removed_segments");
   /**
    * Clear contact data: an extra column named or reading one of these is refused unless the destination says
    * {@code pii: true}. gold.profiles holds none of them today (silver.customers_pii is the only table with contact

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -24,6 +26,7 @@ import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.Job;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.activate.DestinationsConfig;
 import org.opendmp.jobs.ingest.IngestConfig;
 import org.opendmp.jobs.privacy.PrivacyRequests.Request;
 import org.opendmp.jobs.privacy.Subjects.Subject;
@@ -32,6 +35,8 @@ import org.opendmp.jobs.privacy.Subjects.Subject;
  * {@code privacy}: the night's erase and access requests (landing {@code privacy/dt=D/requests.csv}, optional) are
  * checked, recorded as received in ops.privacy_requests, then answered: access requests first (a JSON file each under
  * export_root/privacy/dt=D/), then erase requests ({@link Erasure}); their final status replaces the night's rows.
+ * Delivery files under the target roots lose the lines of erased persons ({@link DeliveryScrub}): every night the
+ * removals sent on an earlier night, on an erase night what was delivered to them before.
  * Identifier values never leave memory: not in a table, a reject reason or a log line. See README "Privacy".
  */
 public final class Privacy implements Job {
@@ -48,10 +53,18 @@ public final class Privacy implements Job {
     return run(ctx, PrivacyConfig.load(ctx.conf("privacy.yaml")), IngestConfig.load(ctx.conf("ingest.yaml")).ids());
   }
 
-  /** The night with explicit configs (tests). */
+  /** The night with explicit configs (tests); conf/destinations.yaml tells where deliveries are. */
   public static RunSummary run(JobContext ctx, PrivacyConfig conf, IdNormalizer ids) {
+    return run(ctx, conf, ids, () -> DestinationsConfig.load(ctx.env()));
+  }
+
+  /** The night with explicit configs and destinations (loaded only when a delivery is to be scrubbed). */
+  public static RunSummary run(JobContext ctx, PrivacyConfig conf, IdNormalizer ids, Supplier<DestinationsConfig> destinations) {
     Lake lake = ctx.lake();
     LocalDate date = ctx.date();
+    Function<String, String> roots = DeliveryScrub.roots(destinations, ctx.env().exportRoot());
+    ctx.stage("scrubbing the removals delivered before tonight");
+    DeliveryScrub.Result scrubbed = DeliveryScrub.scrub(lake, DeliveryScrub.sentRemovals(lake, date), roots);
     ctx.stage("reading the requests");
     Path file = new Path(ctx.landing(SOURCE), FILE);
     List<String> lines = lines(lake, file);
@@ -59,6 +72,7 @@ public final class Privacy implements Job {
     if (lines == null) {
       details.put("feed", "absent: no request file tonight (the feed is optional), nothing to do");
       details.put("requests", 0);
+      details.putAll(scrubbed.details());
       return new RunSummary(ctx.job(), date, 0, 0, 0, details);
     }
     List<Request> requests = PrivacyRequests.parse(lines, file.toString(), ids);
@@ -96,6 +110,10 @@ public final class Privacy implements Job {
     Map<String, Subject> erase = new LinkedHashMap<>();
     valid.stream().filter(r -> r.type().equals("erase") && subjects.containsKey(r.requestId()))
         .forEach(r -> erase.put(r.requestId(), subjects.get(r.requestId())));
+    // before the erase: a rerun after a failure must still find what was delivered in activation.audience
+    List<DeliveryScrub.Target> delivered = DeliveryScrub.delivered(lake, date, erase.values());
+    scrubbed = scrubbed.plus(DeliveryScrub.scrub(lake, delivered, roots))
+        .plus(DeliveryScrub.deleteAccessAnswers(lake, erase.values(), delivered));
     Erasure.Result erased = Erasure.erase(lake, date, erase, conf.vacuum());
 
     ctx.stage("request status");
@@ -121,6 +139,7 @@ public final class Privacy implements Job {
     details.put("pending_removals", erased.pendingRemovals());
     details.put("suppressed_identifiers", erased.suppressed());
     details.put("tables_vacuumed", erased.tablesVacuumed());
+    details.putAll(scrubbed.details());
     long removedRows = erased.perTable().values().stream().mapToLong(Long::longValue).sum();
     return new RunSummary(ctx.job(), date, requests.size(), removedRows, rejected, details);
   }

@@ -31,13 +31,16 @@ import org.opendmp.common.table.TableDef;
 import org.opendmp.common.table.Tables;
 import org.opendmp.common.testing.SharedSpark;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.activate.delivery.DeliveryFiles;
+import org.opendmp.jobs.activate.delivery.DeliverySpec;
 import org.opendmp.jobs.conform.Conform;
 import org.opendmp.jobs.testing.TableRows;
 
 /**
  * The privacy job on a hand-made lake of two persons (Anna, erased; Bob, who asks for his data) with history in
- * every zone: after the erase night no file under lake_root or export_root (parquet decoded, _delta_log, rejects,
- * gz opened) holds Anna's clear email or its SHA-256 except the pending removal the next delivery sends, no table
+ * every zone and a delivery that sent both: after the erase night no file under lake_root or export_root (parquet
+ * decoded, _delta_log, rejects, gz opened) holds Anna's clear email or its SHA-256 except the pending removal the next
+ * delivery sends, the delivery keeps Bob's line only, no table
  * row is about her, Bob is untouched, Bob's access file holds his data, malformed rows are rejected with a reason,
  * a rerun changes nothing, and conform keeps her out of the next night.
  */
@@ -104,6 +107,14 @@ class PrivacyJobTest {
     // what was read: the data files of every table decoded, the logs (the erase deleted the graph's checkpoint)
     assertThat(emailScan.scanned(FileScan.Kind.PARQUET)).as("data files decoded").isGreaterThan(20);
     assertThat(emailScan.scanned(FileScan.Kind.DELTA_LOG)).as("log files read").isGreaterThan(10);
+  }
+
+  @Test
+  void theEarlierDeliveryKeepsBobsLineOnly() throws IOException {
+    Path folder = Path.of(lake.env().exportRoot(), "dsp", "dt=" + D1);
+    assertThat(DeliveryScrubTest.text(folder.resolve("dsp_001.tsv.gz"))).isEqualTo(B + "\tCAR\t\n");
+    assertThat(DeliveryScrubTest.text(folder.resolve("manifest.json"))).contains("\"erased_rows\" : 1");
+    assertThat(first.details()).containsEntry("deliveries_rewritten", 1L).containsEntry("delivery_lines_removed", 1L);
   }
 
   @Test
@@ -248,7 +259,11 @@ class PrivacyJobTest {
         Map.of("destination", "dsp", "person_id", "person-bob", "id_type", "email_sha256", "id_values", List.of(B), "segments", List.of("cars"),
             "codes", List.of("CAR"), "column_values", List.of())));
     lake.replaceDate(Tables.EXPORTS, D1, TableRows.of(Tables.EXPORTS, Map.of("destination", "dsp", "mode", "incremental",
-        "files", List.of("dsp_1.tsv"), "rows", 2L, "status", "delivered")));
+        "files", List.of("dsp_001.tsv.gz"), "rows", 2L, "status", "delivered")));
+    // and the delivery itself (dsp is not in conf/destinations.yaml: its folder is under export_root)
+    DeliveryFiles.stage(new DeliverySpec("dsp", "incremental", D1, "dsp_{split}.tsv", 1000, true, null),
+        List.of(A + "\tCAR\t", B + "\tCAR\t").iterator(), Map.of("cars", 2L),
+        Path.of(lake.env().exportRoot(), "dsp", "dt=" + D1));
   }
 
   // ---- helpers ----

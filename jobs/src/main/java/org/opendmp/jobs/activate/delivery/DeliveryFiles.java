@@ -77,34 +77,41 @@ public final class DeliveryFiles {
   }
 
   private static DataFile writeOne(DeliverySpec spec, Iterator<String> lines, Path file, String name) {
+    try (OutputStream raw = Files.newOutputStream(file)) {
+      return write(raw, name, spec.gzip(), spec.header(), lines, spec.splitRows(), file.toString());
+    } catch (IOException e) {
+      throw new DmpException("Cannot write delivery file: " + e + " (" + file + ")", e);
+    }
+  }
+
+  /**
+   * One data file into {@code raw} (not closed): the header when non-null, then at most {@code maxRows} lines of
+   * {@code lines}, gzip or not. The privacy job rewrites delivered files through this too, so that a scrubbed file
+   * has the bytes a delivery of its remaining lines would have had. {@code where} names the file in errors.
+   */
+  public static DataFile write(OutputStream raw, String name, boolean gzip, String header, Iterator<String> lines,
+      long maxRows, String where) throws IOException {
     MessageDigest sha = sha256();
     long rows = 0;
-    try (OutputStream raw = Files.newOutputStream(file);
-        CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(raw, sha));
-        OutputStream body = spec.gzip() ? new GZIPOutputStream(counted, 64 * 1024) : counted;
+    // closing the writer ends the gzip stream; the counting stream does not pass the close on to raw
+    CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(raw, sha));
+    try (OutputStream body = gzip ? new GZIPOutputStream(counted, 64 * 1024) : counted;
         Writer w = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 64 * 1024)) {
-      if (spec.header() != null) {
-        w.write(spec.header());
+      if (header != null) {
+        w.write(header);
         w.write('\n');
       }
-      while (rows < spec.splitRows() && lines.hasNext()) {
+      while (rows < maxRows && lines.hasNext()) {
         String line = lines.next();
         if (line == null) {
-          throw new DmpException("Cannot write delivery row " + (rows + 1) + ": the line is null (" + file + ")");
+          throw new DmpException("Cannot write delivery row " + (rows + 1) + ": the line is null (" + where + ")");
         }
         w.write(line);
         w.write('\n');
         rows++;
       }
-      w.flush();
-      if (body instanceof GZIPOutputStream gz) {
-        gz.finish();
-      }
-      counted.flush();
-      return new DataFile(name, rows, counted.count(), HexFormat.of().formatHex(sha.digest()));
-    } catch (IOException e) {
-      throw new DmpException("Cannot write delivery file: " + e + " (" + file + ")", e);
     }
+    return new DataFile(name, rows, counted.count(), HexFormat.of().formatHex(sha.digest()));
   }
 
   static MessageDigest sha256() {
@@ -133,6 +140,11 @@ public final class DeliveryFiles {
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
       count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush(); // the caller closes the underlying stream
     }
 
     long count() {

@@ -138,6 +138,26 @@ class DeliveryFilesTest {
     assertThat(m.get("segments").get("seg_b").asLong()).isEqualTo(2);
   }
 
+  @Test
+  void aManifestReadsBackAndRecordsErasedRowsOnlyOnceThereAreSome() throws Exception {
+    StagedDelivery staged =
+        DeliveryFiles.stage(spec("sms", 2, true), List.of("a", "b", "c").iterator(), Map.of("seg_a", 3L), dir);
+    String json = text(dir.resolve(Publisher.MANIFEST));
+    Manifest read = Manifest.parse(json, "manifest.json", name -> staged.manifest().files().stream()
+        .filter(f -> f.name().equals(name)).findFirst().orElseThrow().bytes());
+    assertThat(read).isEqualTo(staged.manifest());
+    assertThat(read.erasedRows()).isZero();
+    assertThat(read.toJson()).isEqualTo(json).doesNotContain("erased_rows");
+
+    Manifest erased = new Manifest(read.destination(), read.date(), read.mode(), read.files(), read.segments(), 2);
+    JsonNode m = new ObjectMapper().readTree(erased.toJson());
+    assertThat(fieldNames(m)).containsExactly("destination", "date", "mode", "files", "totals", "erased_rows", "segments");
+    assertThat(m.get("erased_rows").asLong()).isEqualTo(2);
+    assertThat(Manifest.parse(erased.toJson(), "m", name -> 0).erasedRows()).isEqualTo(2);
+    assertThatThrownBy(() -> Manifest.parse("{\"date\": \"yesterday\"}", "dt=x/manifest.json", name -> 0))
+        .hasMessageStartingWith("Cannot read a delivery manifest: ").hasMessageEndingWith("(dt=x/manifest.json)");
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> names = new ArrayList<>();
     n.fieldNames().forEachRemaining(names::add);
