@@ -52,9 +52,12 @@ public final class JobRegistry {
           new JobSpec("privacy", "privacy",
               "Erase and access requests (landing privacy/dt=D/requests.csv, optional; conf/privacy.yaml): every row about an erased"
                   + " person removed from every zone, vacuumed and scrubbed from the Delta logs, identifiers to the suppression list,"
-                  + " removals kept for the next deliveries; one JSON file per access request under export_root/privacy",
-              List.of("landing-optional:privacy", "identity.id_graph", "identity.person_merges", "every table with erasure keys"),
-              List.of("ops.privacy_requests", "ops.erasure_suppressions", "activation.pending_removals", "every table with erasure keys"),
+                  + " removals kept for the next deliveries, their lines taken out of earlier delivery files (and sent removals once"
+                  + " sent); one JSON file per access request under export_root/privacy",
+              List.of("landing-optional:privacy", "identity.id_graph", "identity.person_merges", "activation.audience",
+                  "activation.pending_removals", "activation.exports", "every table with erasure keys"),
+              List.of("ops.privacy_requests", "ops.erasure_suppressions", "activation.pending_removals", "every table with erasure keys",
+                  "export_root"),
               Privacy::new),
           new JobSpec("conform", "conform", "Bronze to silver: events, identifier pairs, CRM state, consents, identifiers",
               List.of("bronze.web_events", "bronze.ad_events", "bronze.id_sync", "bronze.crm_customers", "bronze.store_transactions",
