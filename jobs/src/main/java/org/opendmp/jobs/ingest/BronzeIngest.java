@@ -2,6 +2,7 @@ package org.opendmp.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -20,6 +21,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,15 +30,19 @@ import org.apache.spark.storage.StorageLevel;
 import org.opendmp.common.DmpException;
 import org.opendmp.common.quality.QualityGate;
 import org.opendmp.common.run.RunSummary;
+import org.opendmp.common.table.ErasureKey;
 import org.opendmp.common.table.TableDef;
 import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.JobContext;
+import org.opendmp.jobs.privacy.Suppressions;
 
 /**
  * The shared engine of the ingest jobs: lists a source's landing files for the date, reads every line with its
  * byte offset (the row identity), parses it with its file kind's parser, checks the reject ratio, and replaces
  * the date's partition of the bronze table and of its rejects twin. Every record ends in exactly one of the
- * two: bronze rows + rejects = records of the landing files.
+ * two, or is suppressed: bronze rows + rejects + suppressed = records of the landing files. Suppressed records are
+ * those of erased persons a feed sends again (an identifier of the table's erasure keys on the privacy job's
+ * suppression list): they are counted and kept nowhere, not even as rejects, whose raw line would hold them.
  */
 public final class BronzeIngest {
   /** Columns the reader adds in front of the parser's values. */
@@ -44,7 +50,7 @@ public final class BronzeIngest {
       StructType.fromDDL("record_id STRING, source_file STRING, run_date DATE, reject_reason STRING, raw_line STRING");
 
   /** What one table received: its parsed rows (cached until {@link #release}) and the counts. */
-  public record Parsed(TableDef table, Dataset<Row> rows, long records, long rejects, Map<String, Long> reasons) {
+  public record Parsed(TableDef table, Dataset<Row> rows, long records, long rejects, long suppressed, Map<String, Long> reasons) {
     public Dataset<Row> good() {
       return rows.where(col("reject_reason").isNull());
     }
@@ -62,6 +68,7 @@ public final class BronzeIngest {
     Map<FileKind, List<String>> files = assign(ctx, source, folders, kinds, conf.required(source));
     Map<TableDef, Parsed> parsed = new LinkedHashMap<>();
     QualityGate gate = new QualityGate(ctx.job(), ctx.date());
+    Suppressions.Loaded erased = Suppressions.load(ctx.lake());
     for (TableDef table : kinds.stream().map(FileKind::table).distinct().toList()) {
       ctx.stage("parsing " + source + " into " + table.fullName());
       Dataset<Row> rows = null;
@@ -73,11 +80,19 @@ public final class BronzeIngest {
         rows = rows == null ? part : rows.unionByName(part);
       }
       rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
+      long suppressed = 0;
+      Column[][] ids = erased == null ? new Column[0][] : identifiers(table);
+      if (ids.length > 0) {
+        Dataset<Row> all = rows;
+        rows = erased.without(all, ids).persist(StorageLevel.MEMORY_AND_DISK());
+        suppressed = all.count() - rows.count();
+        all.unpersist();
+      }
       Map<String, Long> reasons = countByReason(rows);
       long total = reasons.values().stream().mapToLong(Long::longValue).sum();
       long good = reasons.getOrDefault("", 0L);
       reasons.remove("");
-      Parsed p = new Parsed(table, rows, total, total - good, reasons);
+      Parsed p = new Parsed(table, rows, total + suppressed, total - good, suppressed, reasons);
       parsed.put(table, p);
       addChecks(gate, source, p, conf, total);
       Row keys = rows.agg(countDistinct(col("record_id")), sum(when(col("record_id").isNull(), 1).otherwise(0))).first();
@@ -98,6 +113,17 @@ public final class BronzeIngest {
     return parsed;
   }
 
+  /**
+   * The (id_type, id_value) pairs of a bronze table's erasure keys of one identifier type each (Tables.erasureKeys):
+   * what the suppression list is matched against. A type pattern (partner_uid:*) has no single type to salt with.
+   */
+  static Column[][] identifiers(TableDef table) {
+    return Tables.erasureKeys(table).stream()
+        .filter(k -> k.kind() == ErasureKey.Kind.ID_VALUE && k.other() != null && !k.other().endsWith("*"))
+        .map(k -> new Column[] {lit(k.other()), col(k.column())})
+        .toArray(Column[][]::new);
+  }
+
   /** Ingests a source that has no side outputs and returns its summary. */
   public static RunSummary run(JobContext ctx, String source, List<FileKind> kinds, IngestConfig conf) {
     Map<TableDef, Parsed> parsed = ingest(ctx, source, List.of(ctx.landing(source)), kinds, conf);
@@ -115,11 +141,15 @@ public final class BronzeIngest {
   public static RunSummary summary(JobContext ctx, Map<TableDef, Parsed> parsed) {
     long in = parsed.values().stream().mapToLong(Parsed::records).sum();
     long rejects = parsed.values().stream().mapToLong(Parsed::rejects).sum();
-    RunSummary s = RunSummary.of(ctx.job(), ctx.date(), in, in - rejects, rejects);
+    long suppressed = parsed.values().stream().mapToLong(Parsed::suppressed).sum();
+    RunSummary s = RunSummary.of(ctx.job(), ctx.date(), in, in - rejects - suppressed, rejects);
     for (Parsed p : parsed.values()) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("records", p.records());
       d.put("rejects", p.rejects());
+      if (p.suppressed() > 0) {
+        d.put("suppressed_erased", p.suppressed()); // records of erased persons sent again: kept nowhere
+      }
       d.put("reasons", p.reasons());
       s = s.with(p.table().fullName(), d);
     }

@@ -53,7 +53,7 @@ public final class Suppressions {
   }
 
   /** The salt, created once (the only randomness of the job: the keys must not be computable without it). */
-  static String saltCreatingIt(Lake lake) {
+  public static String saltCreatingIt(Lake lake) {
     String salt = salt(lake);
     if (salt != null) {
       return salt;
