@@ -80,16 +80,19 @@ public final class BronzeIngest {
         rows = rows == null ? part : rows.unionByName(part);
       }
       rows = rows.persist(StorageLevel.MEMORY_AND_DISK());
-      long suppressed = 0;
       Column[][] ids = erased == null ? new Column[0][] : identifiers(table);
+      Dataset<Row> parsedRows = rows;
+      long parsedCount = 0;
       if (ids.length > 0) {
-        Dataset<Row> all = rows;
-        rows = erased.without(all, ids).persist(StorageLevel.MEMORY_AND_DISK());
-        suppressed = all.count() - rows.count();
-        all.unpersist();
+        parsedCount = parsedRows.count();
+        rows = erased.without(parsedRows, ids).persist(StorageLevel.MEMORY_AND_DISK());
       }
       Map<String, Long> reasons = countByReason(rows);
       long total = reasons.values().stream().mapToLong(Long::longValue).sum();
+      long suppressed = ids.length > 0 ? parsedCount - total : 0;
+      if (ids.length > 0) {
+        parsedRows.unpersist(); // the kept rows are cached by the count above
+      }
       long good = reasons.getOrDefault("", 0L);
       reasons.remove("");
       Parsed p = new Parsed(table, rows, total + suppressed, total - good, suppressed, reasons);
