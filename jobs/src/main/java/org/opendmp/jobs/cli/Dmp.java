@@ -36,6 +36,7 @@ public final class Dmp implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    System.setOut(QuietVacuum.wrap(System.out));
     System.exit(execute(args));
   }
 

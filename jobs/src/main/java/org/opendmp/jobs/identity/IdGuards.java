@@ -1,7 +1,9 @@
 package org.opendmp.jobs.identity;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
@@ -10,6 +12,9 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The per-type guards of conf/identity.yaml that act on links before persons are formed: blocked values, and
@@ -54,23 +59,25 @@ public final class IdGuards {
         windowLinks.select(col("id_type_a").as("id_type"), col("id_value_a").as("id_value"), col("id_type_b").as("o_type"), col("id_value_b").as("o_value"))
             .unionByName(windowLinks.select(col("id_type_b").as("id_type"), col("id_value_b").as("id_value"), col("id_type_a").as("o_type"),
                 col("id_value_a").as("o_value")));
-    List<Dataset<Row>> parts = new ArrayList<>();
+    // Every cap as a row (type pattern, other type pattern, cap), so that one aggregation counts them all: one pass
+    // over the window's links instead of one per cap.
+    List<Row> caps = new ArrayList<>();
     for (IdTypeRule r : rules) {
       for (Map.Entry<String, Integer> cap : r.maxLinks().entrySet()) {
-        String other = cap.getKey().replace("*", "%");
-        parts.add(
-            ends.where(col("id_type").like(r.likePattern()).and(col("o_type").like(other)))
-                .groupBy("id_type", "id_value", "o_type")
-                .agg(countDistinct(col("o_value")).as("partners"))
-                .where(col("partners").gt(cap.getValue()))
-                .select(col("id_type"), col("id_value"), col("o_type").as("other_type"), col("partners")));
+        caps.add(RowFactory.create(r.likePattern(), cap.getKey().replace("*", "%"), cap.getValue()));
       }
     }
-    Dataset<Row> all = null;
-    for (Dataset<Row> p : parts) {
-      all = all == null ? p : all.unionByName(p);
+    if (caps.isEmpty()) {
+      return ends.select(col("id_type"), col("id_value"), lit("").as("other_type"), lit(0L).as("partners")).limit(0);
     }
-    return all == null ? ends.select(col("id_type"), col("id_value"), lit("").as("other_type"), lit(0L).as("partners")).limit(0) : all;
+    StructType capSchema = new StructType().add("type_like", DataTypes.StringType).add("other_like", DataTypes.StringType)
+        .add("cap", DataTypes.IntegerType);
+    Dataset<Row> capped = windowLinks.sparkSession().createDataFrame(caps, capSchema);
+    return ends.join(broadcast(capped), expr("id_type LIKE type_like AND o_type LIKE other_like"))
+        .groupBy("id_type", "id_value", "o_type", "type_like", "other_like", "cap")
+        .agg(countDistinct(col("o_value")).as("partners"))
+        .where(col("partners").gt(col("cap")))
+        .select(col("id_type"), col("id_value"), col("o_type").as("other_type"), col("partners"));
   }
 
   /**

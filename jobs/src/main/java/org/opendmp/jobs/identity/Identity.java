@@ -53,7 +53,7 @@ public final class Identity implements Job {
     Dataset<Row> links = nightLinks(ctx, conf, observations);
 
     ctx.stage("shared identifiers");
-    Dataset<Row> shared = IdGuards.sharedValues(windowLinks(ctx.lake(), date, links, conf), conf.idTypes()).localCheckpoint();
+    Dataset<Row> shared = IdGuards.sharedValues(windowLinks(ctx.lake(), date, links, conf).localCheckpoint(), conf.idTypes()).localCheckpoint();
     Dataset<Row> candidates = links.where(col("kind").notEqual(DeviceLinks.KIND).and(sameUniqueType(conf).unary_$bang()));
     Dataset<Row> marked = IdGuards.markShared(candidates, shared).localCheckpoint();
     Dataset<Row> sharedLinks = marked.where(col("shared"));

@@ -26,6 +26,7 @@ import org.opendmp.common.table.Tables;
 import org.opendmp.jobs.Job;
 import org.opendmp.jobs.JobContext;
 import org.opendmp.jobs.ops.MaintenanceConfig.Floor;
+import org.opendmp.jobs.run.Parallel;
 import org.opendmp.jobs.profile.TraitsConfig;
 import org.opendmp.jobs.score.ScoresConfig;
 import org.opendmp.jobs.segment.SegmentsConfig;
@@ -73,30 +74,15 @@ public final class Maintenance implements Job {
   public static RunSummary run(JobContext ctx, MaintenanceConfig conf) {
     Lake lake = ctx.lake();
     LocalDate date = ctx.date();
-    Map<TableDef, Integer> retention = conf.retentionDays();
-    List<Row> report = new ArrayList<>();
-    long rowsExpired = 0;
-    long filesCompacted = 0;
-    long filesVacuumed = 0;
-    for (TableDef t : Tables.all()) {
-      if (t.equals(Tables.MAINTENANCE) || !DeltaTable.isDeltaTable(lake.spark(), lake.path(t))) {
-        continue; // never created (its job has not run in this lake): nothing to keep small
-      }
-      ctx.stage(t.fullName() + ": retention");
-      long expired = retention.containsKey(t) ? expire(lake, t, date.minusDays(retention.get(t))) : 0;
-      ctx.stage(t.fullName() + ": compaction");
-      List<String> zorder = conf.zorder().getOrDefault(t.fullName(), List.of());
-      Dataset<Row> compactable = t.byRunDate() ? lake.readDate(t, date) : lake.read(t);
-      boolean compacting = conf.compact() && compactable.inputFiles().length >= conf.compactMinFiles();
-      long[] compacted = compacting ? compact(lake.delta(t), t, date, zorder) : new long[] {0, 0};
-      ctx.stage(t.fullName() + ": vacuum");
-      long vacuumed = conf.vacuumsOn(date) ? vacuum(lake, t, conf.vacuumRetainHours()) : 0;
-      report.add(RowFactory.create(t.fullName(), "table", expired, 0L, compacted[0], compacted[1],
-          compacting && !zorder.isEmpty() ? String.join(",", zorder) : null, vacuumed, date));
-      rowsExpired += expired;
-      filesCompacted += compacted[0];
-      filesVacuumed += vacuumed;
-    }
+    List<TableDef> tables = Tables.all().stream()
+        // never created (its job has not run in this lake): nothing to keep small
+        .filter(t -> !t.equals(Tables.MAINTENANCE) && DeltaTable.isDeltaTable(lake.spark(), lake.path(t)))
+        .toList();
+    List<Row> report = new ArrayList<>(Parallel.withSettings(lake.spark(), vacuumSettings(lake, conf.vacuumRetainHours()),
+        () -> Parallel.map(tables, Parallel.threads(lake.spark()), t -> maintain(ctx, conf, t))));
+    long rowsExpired = report.stream().mapToLong(r -> r.getLong(2)).sum();
+    long filesCompacted = report.stream().mapToLong(r -> r.getLong(4)).sum();
+    long filesVacuumed = report.stream().mapToLong(r -> r.getLong(7)).sum();
     long foldersExpired = 0;
     if (conf.exportsRetentionDays() != null) {
       ctx.stage("expired deliveries");
@@ -115,6 +101,24 @@ public final class Maintenance implements Job {
     details.put("files_compacted", filesCompacted);
     details.put("files_vacuumed", filesVacuumed);
     return new RunSummary(ctx.job(), date, report.size(), report.size(), 0, details);
+  }
+
+  /** Retention, compaction and vacuum of one table: its ops.maintenance row. */
+  private static Row maintain(JobContext ctx, MaintenanceConfig conf, TableDef t) {
+    Lake lake = ctx.lake();
+    LocalDate date = ctx.date();
+    ctx.stage(t.fullName() + ": retention");
+    Integer days = conf.retentionDays().get(t);
+    long expired = days != null ? expire(lake, t, date.minusDays(days)) : 0;
+    ctx.stage(t.fullName() + ": compaction");
+    List<String> zorder = conf.zorder().getOrDefault(t.fullName(), List.of());
+    Dataset<Row> compactable = t.byRunDate() ? lake.readDate(t, date) : lake.read(t);
+    boolean compacting = conf.compact() && compactable.inputFiles().length >= conf.compactMinFiles();
+    long[] compacted = compacting ? compact(lake.delta(t), t, date, zorder) : new long[] {0, 0};
+    ctx.stage(t.fullName() + ": vacuum");
+    long vacuumed = conf.vacuumsOn(date) ? vacuum(lake, t, conf.vacuumRetainHours()) : 0;
+    return RowFactory.create(t.fullName(), "table", expired, 0L, compacted[0], compacted[1],
+        compacting && !zorder.isEmpty() ? String.join(",", zorder) : null, vacuumed, date);
   }
 
   /**
@@ -143,19 +147,23 @@ public final class Maintenance implements Job {
   }
 
   /**
+   * The session settings of the night's vacuums, set once around the per-table loop: Delta's 168-hour safety check
+   * lifted when the configured retention is below it, and Delta's listing of a table's folders in as many tasks as
+   * the shuffle partitions (Spark's default 10,000 makes minutes of empty tasks per table).
+   */
+  static Map<String, String> vacuumSettings(Lake lake, int hours) {
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    boolean checking = Boolean.parseBoolean(lake.spark().conf().get(check, "true"));
+    return Map.of(check, String.valueOf(hours >= 168 && checking),
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism", lake.spark().conf().get("spark.sql.shuffle.partitions"));
+  }
+
+  /**
    * VACUUM LITE (the files the log says were removed, no listing of the table's folders); the files it deleted,
-   * counted with a dry run first. Retention below Delta's 168-hour safety limit lifts the check for this call only.
+   * counted with a dry run first. Runs under {@link #vacuumSettings}.
    */
   private static long vacuum(Lake lake, TableDef t, int hours) {
     String sql = "VACUUM delta.`" + lake.path(t) + "` LITE RETAIN " + hours + " HOURS";
-    var session = lake.spark().conf();
-    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
-    // Delta lists the table's folders in this many tasks (Spark's default 10,000: minutes of empty tasks per table)
-    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
-    String checkBefore = session.get(check, "true");
-    String listingBefore = session.get(listing, "10000");
-    session.set(check, String.valueOf(hours >= 168 && Boolean.parseBoolean(checkBefore)));
-    session.set(listing, session.get("spark.sql.shuffle.partitions"));
     try {
       return vacuum(lake, sql);
     } catch (RuntimeException e) {
@@ -165,9 +173,6 @@ public final class Maintenance implements Job {
       // LITE reads the removals the log recorded since the last vacuum; once that log is gone, only a listing can do
       LoggerFactory.getLogger(Maintenance.class).warn("{}: VACUUM LITE refused ({}), running a full vacuum", t.fullName(), e.getMessage());
       return vacuum(lake, sql.replace(" LITE ", " FULL "));
-    } finally {
-      session.set(check, checkBefore);
-      session.set(listing, listingBefore);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.opendmp.common.DmpException;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.TableDef;
+import org.opendmp.jobs.run.Parallel;
 
 /**
  * After an erase: VACUUM with zero retention (no data file of an older version keeps a removed row), then the
@@ -34,23 +36,19 @@ public final class DeltaLogScrub {
 
   private DeltaLogScrub() {}
 
-  /** VACUUM RETAIN 0 HOURS, then {@link #scrub}. */
-  public static void vacuumAndScrub(Lake lake, TableDef t) {
-    var session = lake.spark().conf();
-    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
-    // Delta lists the table's folders in this many tasks (Spark's default 10,000: minutes of empty tasks per table)
-    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
-    String checkBefore = session.get(check, "true");
-    String listingBefore = session.get(listing, "10000");
-    session.set(check, "false"); // zero retention is the point here, for this call only
-    session.set(listing, session.get("spark.sql.shuffle.partitions"));
-    try {
+  /**
+   * VACUUM RETAIN 0 HOURS, then {@link #scrub}, of each table (in parallel: they are independent). Zero retention is
+   * the point here, so Delta's retention check is lifted for these calls only; Delta lists each table's folders in
+   * as many tasks as the shuffle partitions (Spark's default 10,000: minutes of empty tasks per table).
+   */
+  public static void vacuumAndScrub(Lake lake, List<TableDef> tables) {
+    Map<String, String> settings = Map.of("spark.databricks.delta.retentionDurationCheck.enabled", "false",
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism", lake.spark().conf().get("spark.sql.shuffle.partitions"));
+    Parallel.withSettings(lake.spark(), settings, () -> Parallel.map(tables, Parallel.threads(lake.spark()), t -> {
       lake.spark().sql("VACUUM delta.`" + lake.path(t) + "` RETAIN 0 HOURS").collect();
-    } finally {
-      session.set(check, checkBefore);
-      session.set(listing, listingBefore);
-    }
-    scrub(lake, t);
+      scrub(lake, t);
+      return t;
+    }));
   }
 
   /** Drops the stats of files no longer in the table from its _delta_log (see the class comment). */

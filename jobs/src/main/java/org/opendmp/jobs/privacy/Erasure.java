@@ -25,6 +25,7 @@ import org.opendmp.common.table.TableDef;
 import org.opendmp.common.table.Tables;
 import org.opendmp.common.table.Zone;
 import org.opendmp.jobs.privacy.Subjects.Subject;
+import org.opendmp.jobs.run.Parallel;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -62,43 +63,71 @@ public final class Erasure {
     List<Row> values = values(subjects);
     long pending = stashRemovals(lake, date, values);
     long suppressed = suppress(lake, date, values);
+    // Bronze records first: the rows derived from a removed record (its customers_pii row, its observations) are
+    // found by its record_id in the second round. Within a round the tables are independent.
+    List<TableDef> tables = Tables.all().stream().filter(t -> !Tables.erasureKeys(t).isEmpty() && Subjects.exists(lake, t)).toList();
+    List<TableDef> records = tables.stream().filter(Erasure::hasRecords).toList();
+    int threads = Parallel.threads(lake.spark());
+    List<TableErase> done = new ArrayList<>(Parallel.map(records, threads, t -> eraseFrom(lake, t, values)));
+    done.forEach(e -> values.addAll(e.records()));
+    List<Row> withRecords = List.copyOf(values);
+    done.addAll(Parallel.map(tables.stream().filter(t -> !records.contains(t)).toList(), threads, t -> eraseFrom(lake, t, withRecords)));
     List<TableDef> affected = new ArrayList<>();
-    for (TableDef t : Tables.all()) {
-      List<ErasureKey> keys = Tables.erasureKeys(t);
-      if (keys.isEmpty() || !Subjects.exists(lake, t)) {
-        continue;
+    for (TableErase e : done) {
+      if (e.deleted() != null) {
+        perTable.put(e.table().fullName(), e.deleted());
+        e.perRequest().forEach((request, n) -> perRequest.get(request).put(e.table().fullName(), n));
+        affected.add(e.table());
       }
-      Dataset<Row> source = lake.spark().createDataFrame(values, SOURCE);
-      String on = condition(keys);
-      Dataset<Row> target = lake.read(t).withColumn("_row", monotonically_increasing_id());
-      Dataset<Row> matched = target.as("t").join(source.as("s"), expr(on)).localCheckpoint();
-      Map<String, Long> counts = new TreeMap<>();
-      for (Row r : matched.select("s.request_id", "t._row").distinct().groupBy("request_id").count().collectAsList()) {
-        counts.put(r.getString(0), r.getLong(1));
-      }
-      if (counts.isEmpty()) {
-        continue;
-      }
-      if (t.zone() == Zone.BRONZE && t.columns().contains("record_id") && !t.name().endsWith("_rejects")) {
-        // rows derived from a removed record (its customers_pii row, its observations) go with it
-        for (Row r : matched.select("s.request_id", "t.record_id").distinct().collectAsList()) {
-          values.add(RowFactory.create(r.getString(0), "record", null, r.getString(1)));
-        }
-      }
-      source.createOrReplaceTempView(VIEW);
-      Row m = lake.spark().sql("MERGE INTO delta.`" + lake.path(t) + "` AS t USING " + VIEW + " AS s ON " + on
-          + " WHEN MATCHED THEN DELETE").first();
-      long deleted = m.getLong(m.fieldIndex("num_deleted_rows"));
-      perTable.put(t.fullName(), deleted);
-      counts.forEach((request, n) -> perRequest.get(request).put(t.fullName(), n));
-      affected.add(t);
-      LoggerFactory.getLogger(Erasure.class).info("{}: {} rows erased", t.fullName(), deleted);
     }
-    lake.spark().catalog().dropTempView(VIEW);
     if (vacuum) {
-      affected.forEach(t -> DeltaLogScrub.vacuumAndScrub(lake, t));
+      DeltaLogScrub.vacuumAndScrub(lake, affected);
     }
     return new Result(perRequest, perTable, pending, suppressed, vacuum ? affected.size() : 0);
+  }
+
+  /** What the erase did to one table: rows removed per request and in all (null: none matched), derived records. */
+  private record TableErase(TableDef table, Map<String, Long> perRequest, Long deleted, List<Row> records) {}
+
+  /** Bronze tables of source records (not their rejects): what silver derived from a record carries its record_id. */
+  private static boolean hasRecords(TableDef t) {
+    return t.zone() == Zone.BRONZE && t.columns().contains("record_id") && !t.name().endsWith("_rejects");
+  }
+
+  /**
+   * Removes the rows of one table matching the erased values: the matches are counted per request first (no MERGE
+   * at all when nothing matches), then one MERGE ... WHEN MATCHED THEN DELETE. For a table of source records, the
+   * removed records come back as {@code record} values.
+   */
+  private static TableErase eraseFrom(Lake lake, TableDef t, List<Row> values) {
+    Dataset<Row> source = lake.spark().createDataFrame(values, SOURCE);
+    String on = condition(Tables.erasureKeys(t));
+    Dataset<Row> target = lake.read(t).withColumn("_row", monotonically_increasing_id());
+    Dataset<Row> matched = target.as("t").join(source.as("s"), expr(on)).localCheckpoint();
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row r : matched.select("s.request_id", "t._row").distinct().groupBy("request_id").count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    if (counts.isEmpty()) {
+      return new TableErase(t, counts, null, List.of());
+    }
+    List<Row> records = new ArrayList<>();
+    if (hasRecords(t)) {
+      for (Row r : matched.select("s.request_id", "t.record_id").distinct().collectAsList()) {
+        records.add(RowFactory.create(r.getString(0), "record", null, r.getString(1)));
+      }
+    }
+    String view = VIEW + "_" + t.zone().id() + "_" + t.name(); // one per table: tables are erased in parallel
+    source.createOrReplaceTempView(view);
+    try {
+      Row m = lake.spark().sql("MERGE INTO delta.`" + lake.path(t) + "` AS t USING " + view + " AS s ON " + on
+          + " WHEN MATCHED THEN DELETE").first();
+      long deleted = m.getLong(m.fieldIndex("num_deleted_rows"));
+      LoggerFactory.getLogger(Erasure.class).info("{}: {} rows erased", t.fullName(), deleted);
+      return new TableErase(t, counts, deleted, records);
+    } finally {
+      lake.spark().catalog().dropTempView(view);
+    }
   }
 
   /** The erased values of every subject: its person ids, identifiers and the lower-cased forms text may hold. */
