@@ -147,11 +147,11 @@ public final class Maintenance implements Job {
   }
 
   /**
-   * The session settings of the night's vacuums, set once around the per-table loop: Delta's 168-hour safety check
-   * lifted when the configured retention is below it, and Delta's listing of a table's folders in as many tasks as
-   * the shuffle partitions (Spark's default 10,000 makes minutes of empty tasks per table).
+   * The session settings of the night's vacuums (and of the privacy job's zero-hour ones), set once around a
+   * per-table loop: Delta's 168-hour safety check lifted when the retention is below it, and Delta's listing of a
+   * table's folders in as many tasks as the shuffle partitions (Spark's default 10,000: minutes of empty tasks).
    */
-  static Map<String, String> vacuumSettings(Lake lake, int hours) {
+  public static Map<String, String> vacuumSettings(Lake lake, int hours) {
     String check = "spark.databricks.delta.retentionDurationCheck.enabled";
     boolean checking = Boolean.parseBoolean(lake.spark().conf().get(check, "true"));
     return Map.of(check, String.valueOf(hours >= 168 && checking),

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.opendmp.common.DmpException;
 import org.opendmp.common.table.Lake;
 import org.opendmp.common.table.TableDef;
+import org.opendmp.jobs.ops.Maintenance;
 import org.opendmp.jobs.run.Parallel;
 
 /**
@@ -37,14 +37,11 @@ public final class DeltaLogScrub {
   private DeltaLogScrub() {}
 
   /**
-   * VACUUM RETAIN 0 HOURS, then {@link #scrub}, of each table (in parallel: they are independent). Zero retention is
-   * the point here, so Delta's retention check is lifted for these calls only; Delta lists each table's folders in
-   * as many tasks as the shuffle partitions (Spark's default 10,000: minutes of empty tasks per table).
+   * VACUUM RETAIN 0 HOURS, then {@link #scrub}, of each table (in parallel: they are independent), under the
+   * maintenance job's vacuum settings for zero hours (Delta's retention check lifted for these calls only).
    */
   public static void vacuumAndScrub(Lake lake, List<TableDef> tables) {
-    Map<String, String> settings = Map.of("spark.databricks.delta.retentionDurationCheck.enabled", "false",
-        "spark.sql.sources.parallelPartitionDiscovery.parallelism", lake.spark().conf().get("spark.sql.shuffle.partitions"));
-    Parallel.withSettings(lake.spark(), settings, () -> Parallel.map(tables, Parallel.threads(lake.spark()), t -> {
+    Parallel.withSettings(lake.spark(), Maintenance.vacuumSettings(lake, 0), () -> Parallel.map(tables, Parallel.threads(lake.spark()), t -> {
       lake.spark().sql("VACUUM delta.`" + lake.path(t) + "` RETAIN 0 HOURS").collect();
       scrub(lake, t);
       return t;
